@@ -1,0 +1,85 @@
+/**
+ * pagoefectivo-kit: take PagoEfectivo cash payments safely.
+ *
+ * The root entry holds the codes service and the core types and errors. It never loads pdf-lib,
+ * bwip-js or a database driver.
+ *
+ * @module pagoefectivo-kit
+ */
+
+// errors
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  type KitErrorOptions,
+  PagoEfectivoKitError,
+  ConfigurationError,
+  ValidationError,
+  type ValidationIssue,
+  ApiError,
+  type ApiErrorOptions,
+  type ApiFieldError,
+  AuthError,
+  TimeoutError,
+  NetworkError,
+  GuardError,
+  StorageError,
+  WebhookVerificationError,
+  VoucherError,
+  isPagoEfectivoKitError,
+  toStorageError,
+} from './errors.js';
+
+// money
+export {
+  type Currency,
+  CURRENCIES,
+  isCurrency,
+  parseCurrency,
+  parseAmount,
+  assertMinorUnits,
+  formatAmount,
+  formatMoney,
+  type FxLock,
+  type ConvertPriceInput,
+  convertPrice,
+} from './money/index.js';
+
+// time
+export {
+  LIMA_TIME_ZONE,
+  NO_DATE_SENTINEL,
+  formatLimaTimestamp,
+  parseApiTimestamp,
+  limaCalendarDate,
+  limaWallClockToInstant,
+} from './time/index.js';
+
+// codes: types
+export type {
+  CashCode,
+  CodeStatus,
+  Payer,
+  PaymentRecord,
+  PaymentSource,
+  Actor,
+  LifecycleEventType,
+  LifecycleEntry,
+  PaymentNotice,
+  PaymentRejectReason,
+  PaymentOutcome,
+} from './codes/types.js';
+export { CODE_STATUSES, BLOCKING_STATUSES } from './codes/types.js';
+export type { CashCodeProvider, CreateCipInput, CreatedCip, CipStatus } from './codes/provider.js';
+
+// storage contract
+export type {
+  CashCodeStore,
+  ClaimResult,
+  ClaimOptions,
+  HitResult,
+  ClaimExpiredOptions,
+  ListCodesFilter,
+  CodePage,
+} from './storage/contract.js';
+export { cloneCode, serializeCode, deserializeCode, serializeEntry, deserializeEntry } from './storage/contract.js';

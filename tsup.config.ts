@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Plugin } from 'esbuild';
+import { defineConfig, type Options } from 'tsup';
+import { ENTRIES, outName } from './scripts/entries.mjs';
+
+const entry: Record<string, string> = Object.fromEntries(
+  Object.values(ENTRIES).map((source) => [outName(source), `${source}.ts`]),
+);
+
+/**
+ * The crypto seam: `src/_crypto/<name>.ts` is the portable implementation (WebCrypto, tweetnacl);
+ * the Node build swaps in `src/_crypto/<name>.node.ts` (node:crypto) when it exists.
+ */
+const nodeCrypto: Plugin = {
+  name: 'node-crypto-seam',
+  setup(build) {
+    build.onResolve({ filter: /\/_crypto\/[\w-]+\.js$/ }, (args) => {
+      const candidate = path.resolve(args.resolveDir, args.path.replace(/\.js$/, '.node.ts'));
+      return existsSync(candidate) ? { path: candidate } : undefined;
+    });
+  },
+};
+
+const shared: Options = {
+  entry,
+  format: ['esm', 'cjs'],
+  target: 'node20',
+  splitting: true,
+  treeshake: true,
+  sourcemap: false,
+  shims: false,
+  external: [/^node:/, 'better-sqlite3', 'pg', 'ioredis'],
+};
+
+export default defineConfig([
+  { ...shared, outDir: 'dist', platform: 'neutral', dts: true },
+  { ...shared, outDir: 'dist/node', platform: 'node', esbuildPlugins: [nodeCrypto] },
+]);
