@@ -30,7 +30,7 @@ const shared: Options = {
   treeshake: true,
   sourcemap: false,
   shims: false,
-  external: [/^node:/, 'better-sqlite3', 'pg', 'ioredis'],
+  external: [/^node:/, 'better-sqlite3', 'pg', 'ioredis', 'vitest'],
 };
 
 export default defineConfig([

@@ -10,6 +10,7 @@ export const ENTRIES = {
   './webhooks/node': 'src/webhooks/node',
   './voucher': 'src/voucher/index',
   './voucher/token': 'src/voucher/token',
+  './voucher/share': 'src/voucher/share',
   './storage/memory': 'src/storage/memory',
   './storage/sqlite': 'src/storage/adapters/sqlite',
   './storage/postgres': 'src/storage/adapters/postgres',
