@@ -1,0 +1,77 @@
+/**
+ * The package surface, machine-checked: every public subpath exists, package.json `exports` is
+ * generated from scripts/entries.mjs, and light entries never pull heavy or optional dependencies into
+ * a bundle (verifying a webhook must never load the PDF stack or a database driver).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { ENTRIES, exportsMap } from '../../scripts/entries.mjs';
+
+const root = new URL('../../', import.meta.url);
+const DRIVERS = ['better-sqlite3', 'pg', 'ioredis'];
+const PDF = ['pdf-lib', 'bwip-js'];
+const TIMEZONE = ['date-fns-tz', 'date-fns'];
+
+/** What each light entry must never contain. Entries not listed may use anything they declare. */
+const FORBIDDEN: Record<string, readonly string[]> = {
+  '.': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
+  './client': [...PDF, ...DRIVERS, ...TIMEZONE],
+  './guards': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
+  './webhooks': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch', 'tweetnacl'],
+  './webhooks/node': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch', 'tweetnacl'],
+  './voucher/token': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
+  './voucher/share': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
+  './storage/memory': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
+  './storage/sqlite': [...PDF, 'pg', 'ioredis', ...TIMEZONE, 'ofetch'],
+  './storage/postgres': [...PDF, 'better-sqlite3', 'ioredis', ...TIMEZONE, 'ofetch'],
+  './storage/redis': [...PDF, 'better-sqlite3', 'pg', ...TIMEZONE, 'ofetch'],
+  './reconcile': [...PDF, ...DRIVERS, ...TIMEZONE],
+};
+
+async function bundledPackages(source: string): Promise<Set<string>> {
+  const result = await build({
+    entryPoints: [new URL(`${source}.ts`, root).pathname],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+    // Drivers are peer dependencies the user may not have: mark them external but still record them.
+    external: ['vitest'],
+  });
+  const packages = new Set<string>();
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    if (match?.[1]) packages.add(match[1]);
+  }
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const imported of output.imports) if (imported.external) packages.add(imported.path);
+  }
+  return packages;
+}
+
+describe('package surface', () => {
+  it('generates package.json exports from scripts/entries.mjs', () => {
+    const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { exports: unknown };
+    expect(pkg.exports).toEqual(exportsMap());
+  });
+
+  it.each(Object.entries(ENTRIES))('subpath %s has its source entry', (_subpath, source) => {
+    expect(existsSync(new URL(`${source}.ts`, root))).toBe(true);
+  });
+
+  it.each(Object.entries(FORBIDDEN))('bundling %s pulls in none of its forbidden packages', async (subpath, forbidden) => {
+    const source = ENTRIES[subpath];
+    expect(source).toBeDefined();
+    const packages = await bundledPackages(source as string);
+    expect([...packages].filter((name) => forbidden.includes(name))).toEqual([]);
+  });
+
+  it('keeps the PDF stack reachable from /voucher only', async () => {
+    const packages = await bundledPackages(ENTRIES['./voucher'] as string);
+    expect(packages.has('pdf-lib')).toBe(true);
+    expect(packages.has('bwip-js')).toBe(true);
+  });
+});
