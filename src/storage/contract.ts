@@ -61,6 +61,8 @@ export interface CodePage {
  * transactions, Redis scripts), never as get-then-set. Every method rejects with a `StorageError`
  * (see `toStorageError`) when the backend fails, and never leaves a half-written change behind.
  * Records passed in and returned are plain values: stores must not keep references to them.
+ * TTLs, windows, leases and limits are positive integers and keys are non-empty strings; anything else
+ * rejects with a `ValidationError` before the backend is touched.
  *
  * Prove an implementation with `describeStoreConformance` from `pagoefectivo-kit/testing`.
  */
@@ -73,6 +75,9 @@ export interface CashCodeStore {
    * Succeeds only if the order has no code, or (with `replacing`) if its current code is still that
    * id at that version. Exactly one of any number of concurrent claims for one order wins.
    * The code's `cip`, when set, must be unique across the store.
+   *
+   * Rejects with a `StorageError` (and writes nothing) when the id or the CIP already belongs to another
+   * code, and with a `ValidationError` when `replacing` is given but the order has no code.
    */
   claimOrder(code: CashCode, options?: ClaimOptions): Promise<ClaimResult>;
 
@@ -89,11 +94,17 @@ export interface CashCodeStore {
    * Compare-and-set: store `code` only if the stored version equals `expectedVersion`.
    * `code.version` must be `expectedVersion + 1`. Returns `false` (and changes nothing) on a version
    * mismatch or an unknown id. Keeps the CIP index in step (a CIP may be set once, never reassigned).
+   *
+   * Rejects, changing nothing, with a `ValidationError` when `code.version` is not
+   * `expectedVersion + 1` or `code.orderId` differs from the stored one, and with a `StorageError` when
+   * the new CIP belongs to another code or the stored CIP would change or be cleared.
    */
   updateCode(code: CashCode, expectedVersion: number): Promise<boolean>;
 
   /**
-   * Page through codes, ordered by id, optionally filtered by status and update time.
+   * Page through codes, ordered by id (code-unit order, like a binary collation), optionally filtered
+   * by status and update time. Rejects with a `ValidationError` on a limit outside 1–1000, an empty or
+   * unknown status list, or a cursor this store did not return.
    */
   listCodes(filter?: ListCodesFilter): Promise<CodePage>;
 
@@ -119,7 +130,7 @@ export interface CashCodeStore {
   /** Atomically read and delete `key`: exactly one concurrent caller gets the value. */
   takeValue(key: string): Promise<string | null>;
 
-  /** Delete `key` (value or consumeOnce marker); no error if absent. */
+  /** Delete `key` (value, consumeOnce marker or hit counter); no error if absent. */
   deleteKey(key: string): Promise<void>;
 
   /**
@@ -129,7 +140,10 @@ export interface CashCodeStore {
    */
   hit(key: string, limit: number, windowMs: number): Promise<HitResult>;
 
-  /** Append one entry to the lifecycle log of `entry.subject`. Entries are never changed or removed. */
+  /**
+   * Append one entry to the lifecycle log of `entry.subject`. Entries are never changed or removed.
+   * `entry.data` must hold JSON values only (durable stores keep it as JSON text).
+   */
   appendLog(entry: LifecycleEntry): Promise<void>;
 
   /** The lifecycle log of a subject (a code id or `cip:<number>`), oldest first. */

@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, it } from 'vitest';
+import { ConfigurationError } from '../errors.js';
+import type { CashCodeStore } from '../storage/contract.js';
+import { claimTests } from './_conformance/claims.js';
+import { expiryTests } from './_conformance/expiry.js';
+import type { SuiteContext } from './_conformance/fixtures.js';
+import { keyTests } from './_conformance/keys.js';
+import { listingTests } from './_conformance/listing.js';
+import { logTests } from './_conformance/log.js';
+import { updateTests } from './_conformance/updates.js';
+
+/** What the suite hands to `makeStore` for each test. */
+export interface StoreFactoryContext {
+  /** The suite's clock (epoch ms); a store that accepts an injected clock should use it. */
+  now: () => number;
+}
+
+/** A store plus how to release it after the test (close a connection, drop a schema…). */
+export interface StoreHandle {
+  store: CashCodeStore;
+  dispose?: () => void | Promise<void>;
+}
+
+/** Creates a fresh store for one test. */
+export type StoreFactory = (
+  context: StoreFactoryContext,
+) => CashCodeStore | StoreHandle | Promise<CashCodeStore | StoreHandle>;
+
+/** A clock the suite reads and advances; real adapters keep the default wall clock. */
+export interface StoreConformanceClock {
+  now: () => number;
+  /** Let `ms` pass (the default really waits). */
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** Options of {@link describeStoreConformance}. */
+export interface StoreConformanceOptions {
+  /**
+   * Register one skipped test stating this reason instead of the suite, e.g. when the database is
+   * not configured. The reason is shown in the test report, so say how to enable the suite.
+   */
+  skipReason?: string;
+  /** Callers per race test (default 100). Lower it only for backends with tiny connection limits. */
+  concurrency?: number;
+  /**
+   * A fake clock shared with the store (pass `context.now` to it in `makeStore`) so TTL tests run
+   * without waiting. Defaults to the wall clock and real waits of about 1.3 s in total.
+   */
+  clock?: StoreConformanceClock;
+}
+
+const wallClock: StoreConformanceClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+function isHandle(value: CashCodeStore | StoreHandle): value is StoreHandle {
+  return typeof (value as Partial<CashCodeStore>).claimOrder !== 'function' && 'store' in value;
+}
+
+/**
+ * Register the shared store conformance suite with vitest: every {@link CashCodeStore} operation,
+ * its atomicity under races (100 concurrent claims, updates, takes, hits), TTLs, copies and exact
+ * round-trips. Each test gets a fresh store from `makeStore` and disposes it afterwards. Tests only
+ * use the contract and random ids, so the suite also runs against a database other runs share
+ * (nothing else should call `claimExpired` on it meanwhile).
+ *
+ * @example
+ * ```ts
+ * // test/my-store.test.ts
+ * import { describeStoreConformance } from 'pagoefectivo-kit/testing';
+ *
+ * describeStoreConformance('my-store', async () => {
+ *   const db = await connect(process.env.MY_DB_URL!);
+ *   return { store: myStore(db), dispose: () => db.close() };
+ * }, { skipReason: process.env.MY_DB_URL ? undefined : 'set MY_DB_URL to run the my-store suite' });
+ * ```
+ */
+export function describeStoreConformance(
+  name: string,
+  makeStore: StoreFactory,
+  options: StoreConformanceOptions = {},
+): void {
+  describe(`store conformance: ${name}`, () => {
+    const reason = options.skipReason;
+    if (reason !== undefined && reason !== '') {
+      it.skip(`skipped: ${reason}`, () => {});
+      return;
+    }
+    const clock = options.clock ?? wallClock;
+    const concurrency = options.concurrency ?? 100;
+    if (!Number.isSafeInteger(concurrency) || concurrency < 2) {
+      throw new ConfigurationError(
+        `describeStoreConformance(): concurrency must be an integer of at least 2, got ${concurrency}.`,
+      );
+    }
+    let current: StoreHandle | null = null;
+
+    beforeEach(async () => {
+      const made = await makeStore({ now: clock.now });
+      current = isHandle(made) ? made : { store: made };
+    });
+    afterEach(async () => {
+      const handle = current;
+      current = null;
+      await handle?.dispose?.();
+    });
+
+    const ctx: SuiteContext = {
+      store() {
+        if (current === null) throw new Error('The store is only available inside a conformance test.');
+        return current.store;
+      },
+      concurrency,
+      now: clock.now,
+      sleep: clock.sleep,
+    };
+    describe('claimOrder and lookups', () => claimTests(ctx));
+    describe('updateCode', () => updateTests(ctx));
+    describe('listCodes', () => listingTests(ctx));
+    describe('claimExpired', () => expiryTests(ctx));
+    describe('keys, values and counters', () => keyTests(ctx));
+    describe('lifecycle log', () => logTests(ctx));
+  });
+}
