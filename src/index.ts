@@ -53,6 +53,17 @@ export {
   parseApiTimestamp,
   limaCalendarDate,
   limaWallClockToInstant,
+  peruHolidays,
+  peruHolidayName,
+  type PeruHoliday,
+  PERU_HOLIDAY_YEARS,
+  easterSunday,
+  type ExpiryPolicy,
+  type ResolvedExpiryPolicy,
+  resolveExpiryPolicy,
+  computeExpiry,
+  extendToBusinessDay,
+  isBusinessDay,
 } from './time/index.js';
 
 // codes: types
@@ -71,6 +82,38 @@ export type {
 } from './codes/types.js';
 export { CODE_STATUSES, BLOCKING_STATUSES } from './codes/types.js';
 export type { CashCodeProvider, CreateCipInput, CreatedCip, CipStatus } from './codes/provider.js';
+
+// codes: the service
+export {
+  createCashCodes,
+  type CashCodes,
+  type CashCodesOptions,
+  type CashCodesLogger,
+  type IssueInput,
+  IssueInputSchema,
+  type IssueRequest,
+  parseIssueInput,
+  type IssueResult,
+  type SweepOptions,
+  type SweepSummary,
+  createCodeId,
+  type IdGenerator,
+  isValidCodeId,
+  TRANSITIONS,
+  type LifecycleEvent,
+} from './codes/index.js';
+
+// guards (also at pagoefectivo-kit/guards)
+export {
+  createIpAllowList,
+  type IpAllowList,
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimiterOptions,
+  decideOrder,
+  type OrderDecision,
+  type OrderRequest,
+} from './guards/index.js';
 
 // storage contract
 export type {

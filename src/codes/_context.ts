@@ -1,0 +1,88 @@
+import { toStorageError } from '../errors.js';
+import type { IpAllowList } from '../guards/ip.js';
+import type { RateLimiter } from '../guards/rate-limit.js';
+import type { CashCodeStore } from '../storage/contract.js';
+import type { ResolvedExpiryPolicy } from '../time/expiry.js';
+import type { IdGenerator } from './ids.js';
+import type { CashCodeProvider } from './provider.js';
+
+/**
+ * A structured logger (pino, winston and console all fit). Fields are secret-free: ids, order ids,
+ * CIP numbers, statuses, amounts in minor units and error codes — never payer data or keys.
+ */
+export interface CashCodesLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Everything the service's operations share (internal). */
+export interface ServiceContext {
+  provider: CashCodeProvider;
+  store: CashCodeStore;
+  policy: ResolvedExpiryPolicy;
+  logger: CashCodesLogger | null;
+  now: () => Date;
+  newId: IdGenerator;
+  /** How long a reservation protects an order while its CIP is being created. */
+  leaseMs: number;
+  /** How long a concurrent `issue` waits for another request's reservation to commit. */
+  inFlightWaitMs: number;
+  allowList: IpAllowList | null;
+  rateLimiter: RateLimiter | null;
+}
+
+/**
+ * Wrap a store so that every rejection is a typed `StorageError` (adapters should already do this;
+ * third-party stores may not). Results pass through untouched.
+ */
+export function typedStore(store: CashCodeStore): CashCodeStore {
+  const wrapped = { name: store.name } as Record<string, unknown>;
+  const methods = [
+    'claimOrder',
+    'getCode',
+    'getCodeByCip',
+    'getCodeByOrder',
+    'updateCode',
+    'listCodes',
+    'claimExpired',
+    'consumeOnce',
+    'putValue',
+    'getValue',
+    'takeValue',
+    'deleteKey',
+    'hit',
+    'appendLog',
+    'readLog',
+  ] as const;
+  for (const method of methods) {
+    const original = store[method] as (...args: unknown[]) => Promise<unknown>;
+    wrapped[method] = async (...args: unknown[]): Promise<unknown> => {
+      try {
+        return await original.apply(store, args);
+      } catch (error) {
+        throw toStorageError(error, method);
+      }
+    };
+  }
+  return wrapped as unknown as CashCodeStore;
+}
+
+/** Log without ever letting a broken logger break a payment operation. */
+export function log(
+  ctx: ServiceContext,
+  level: keyof CashCodesLogger,
+  message: string,
+  fields: Record<string, unknown> = {},
+): void {
+  try {
+    ctx.logger?.[level](message, fields);
+  } catch {
+    // A logger failure must not change the outcome of a payment operation.
+  }
+}
+
+/** Sleep without holding the event loop open beyond the wait. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

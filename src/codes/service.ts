@@ -1,0 +1,130 @@
+import { ConfigurationError } from '../errors.js';
+import { createIpAllowList } from '../guards/ip.js';
+import { createRateLimiter } from '../guards/rate-limit.js';
+import type { CashCodeStore } from '../storage/contract.js';
+import { type ExpiryPolicy, resolveExpiryPolicy } from '../time/expiry.js';
+import { type CashCodesLogger, type ServiceContext, typedStore } from './_context.js';
+import { cancel } from './cancel.js';
+import { createCodeId, type IdGenerator } from './ids.js';
+import type { IssueInput } from './input.js';
+import { type IssueResult, issue } from './issue.js';
+import { applyPayment } from './payment.js';
+import type { CashCodeProvider } from './provider.js';
+import { type SweepOptions, type SweepSummary, sweepExpired } from './sweep.js';
+import type { CashCode, LifecycleEntry, PaymentNotice, PaymentOutcome } from './types.js';
+
+/** Options of {@link createCashCodes}. */
+export interface CashCodesOptions {
+  /** The PagoEfectivo client (`createPagoEfectivoClient`) or any other {@link CashCodeProvider}. */
+  client: CashCodeProvider;
+  /** Where codes, their lifecycle log, dedupe keys and counters live. */
+  store: CashCodeStore;
+  /** Expiry hours, bounds and holiday extension (default 24 h within 1–72 h, no extension). */
+  policy?: ExpiryPolicy;
+  /** Structured logger; receives ids, statuses and error codes only, never payer data or secrets. */
+  logger?: CashCodesLogger;
+  /** The clock (default `() => new Date()`). */
+  now?: () => Date;
+  /** Per-IP limit on `issue` (needs `clientIp` in every `issue` input). */
+  rateLimit?: { limit: number; windowMs: number; keyPrefix?: string };
+  /** IPs/CIDR ranges allowed to `issue` (needs `clientIp`); omit to allow any. */
+  allowIps?: readonly string[];
+  /** Code ids (default {@link createCodeId}); must be unique and 1–36 of `[A-Za-z0-9_-]`. */
+  idGenerator?: IdGenerator;
+  /**
+   * How long a reservation holds an order while `createCip` runs (default 60 000 ms). Set it well above
+   * the client's timeout × attempts: once it runs out, another request may take the order over.
+   */
+  leaseMs?: number;
+  /** How long a concurrent `issue` for the same order waits for the first one to commit (default 10 000 ms). */
+  inFlightWaitMs?: number;
+}
+
+/** The codes service: issue, look up, cancel and settle PagoEfectivo payment codes safely. */
+export interface CashCodes {
+  /**
+   * Issue the order's payment code, or return its existing pending code for the same amount and
+   * currency (`created: false`). Guards (IP allow-list, rate limit) run before any API call.
+   * @throws {ValidationError} bad input; {@link GuardError} `order_already_paid`, `order_cancelled`,
+   * `order_amount_conflict`, `order_code_in_flight`, `order_previous_code_unconfirmed`,
+   * `expiry_out_of_bounds`, `rate_limited`, `ip_not_allowed`, `code_creation_outcome_unknown`;
+   * {@link ApiError} when PagoEfectivo rejects the request; {@link StorageError} when the store fails.
+   */
+  issue(input: IssueInput): Promise<IssueResult>;
+  /** A code by code id, else the current code of an order id, else by CIP number; `null` if none. */
+  get(idOrOrderId: string): Promise<CashCode | null>;
+  /**
+   * Cancel an order: delete its CIP at PagoEfectivo and mark the code `cancelled` (no new code ever).
+   * @throws {GuardError} `code_not_found`, `code_not_cancellable` (paid, including a payment discovered
+   * while cancelling, which is recorded), `order_code_in_flight` (being created).
+   */
+  cancel(orderId: string): Promise<CashCode>;
+  /**
+   * Apply a payment notification. Resolves `paid`, `duplicate` (same CIP and operation again) or
+   * `rejected` with a reason that is also written to the lifecycle log. Rejects only with
+   * `ValidationError` (malformed notice) or `StorageError` (answer 5xx so the sender retries).
+   */
+  applyPayment(notice: PaymentNotice): Promise<PaymentOutcome>;
+  /** Expire pending codes past expiry after confirming with the API; recover missed payments. */
+  sweepExpired(options?: SweepOptions): Promise<SweepSummary>;
+  /** The append-only lifecycle log of a code id (or `cip:<number>` for unknown CIPs), oldest first. */
+  history(codeId: string): Promise<LifecycleEntry[]>;
+}
+
+function positiveInt(value: number | undefined, fallback: number, name: string): number {
+  const resolved = value ?? fallback;
+  if (!Number.isSafeInteger(resolved) || resolved < 1) {
+    throw new ConfigurationError(`${name} must be a positive integer of milliseconds (got ${String(value)}).`);
+  }
+  return resolved;
+}
+
+/**
+ * Create the codes service.
+ *
+ * @example
+ * ```ts
+ * const codes = createCashCodes({ client: createPagoEfectivoClient(credentials), store: memoryStore() });
+ * const { code } = await codes.issue({ orderId: 'ORD-1', amount: '150.50', currency: 'PEN', payer: { email } });
+ * ```
+ * @throws {ConfigurationError} `config_invalid` for a missing client/store or an invalid option.
+ */
+export function createCashCodes(options: CashCodesOptions): CashCodes {
+  const { client, store } = options ?? ({} as CashCodesOptions);
+  for (const method of ['createCip', 'searchCips', 'deleteCip'] as const) {
+    if (typeof client?.[method] !== 'function')
+      throw new ConfigurationError(`createCashCodes: client.${method} is missing; pass createPagoEfectivoClient(...).`);
+  }
+  if (typeof store?.claimOrder !== 'function')
+    throw new ConfigurationError('createCashCodes: store must be a CashCodeStore (e.g. memoryStore()).');
+  const safeStore = typedStore(store);
+  const now = options.now ?? (() => new Date());
+  const ctx: ServiceContext = {
+    provider: client,
+    store: safeStore,
+    policy: resolveExpiryPolicy(options.policy),
+    logger: options.logger ?? null,
+    now,
+    newId: options.idGenerator ?? createCodeId,
+    leaseMs: positiveInt(options.leaseMs, 60_000, 'leaseMs'),
+    inFlightWaitMs: positiveInt(options.inFlightWaitMs, 10_000, 'inFlightWaitMs'),
+    allowList: options.allowIps === undefined ? null : createIpAllowList(options.allowIps),
+    rateLimiter:
+      options.rateLimit === undefined ? null : createRateLimiter({ ...options.rateLimit, store: safeStore, now }),
+  };
+  return {
+    issue: (input) => issue(ctx, input),
+    async get(idOrOrderId) {
+      if (typeof idOrOrderId !== 'string' || idOrOrderId === '') return null;
+      return (
+        (await safeStore.getCode(idOrOrderId)) ??
+        (await safeStore.getCodeByOrder(idOrOrderId)) ??
+        (await safeStore.getCodeByCip(idOrOrderId))
+      );
+    },
+    cancel: (orderId) => cancel(ctx, orderId),
+    applyPayment: (notice) => applyPayment(ctx, notice),
+    sweepExpired: (sweepOptions) => sweepExpired(ctx, sweepOptions),
+    history: (codeId) => safeStore.readLog(codeId),
+  };
+}
