@@ -64,12 +64,15 @@ export const ERROR_CODES = {
   token_unsupported_version: 'The voucher token uses an unsupported format version.',
   key_invalid: 'A signing or verification key is malformed.',
   voucher_render_failed: 'The voucher PDF could not be rendered.',
+  voucher_not_payable: 'The code has no CIP or is not pending, so no voucher or share link can be made for it.',
   share_link_invalid: 'The share link token is unknown or malformed.',
   share_link_expired: 'The share link has expired.',
   share_link_locked: 'The share link is locked after too many wrong passcodes.',
   passcode_wrong: 'The passcode is wrong.',
   // reconciliation
   settlement_invalid: 'The settlement file could not be read with the given column mapping.',
+  // testing (the fake PagoEfectivo)
+  fake_operation_refused: 'The fake PagoEfectivo refused a test-control call (unknown CIP or wrong CIP state).',
 } as const;
 
 /** A stable error code, one of the keys of {@link ERROR_CODES}. */

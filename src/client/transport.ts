@@ -1,0 +1,111 @@
+import { ofetch } from 'ofetch';
+import type { ApiError } from '../errors.js';
+import {
+  failureError,
+  type Operation,
+  type RequestContext,
+  readEnvelope,
+  responseError,
+  unexpectedResponse,
+} from './_errors.js';
+import type { ResolvedClientOptions } from './options.js';
+import type { Envelope } from './response-schemas.js';
+
+/** One HTTP call to PagoEfectivo. */
+export interface TransportRequest {
+  operation: Operation;
+  method: 'POST' | 'PATCH' | 'DELETE';
+  /** Path relative to the base URL, e.g. `cips/search`. */
+  path: string;
+  /** The JSON body, already serialised (the amount is written verbatim, see `cips.ts`). */
+  body?: string;
+  /** Bearer token for every call except the authorization itself. */
+  token?: string;
+  /** Whether the call may be repeated safely after a 5xx, timeout or network error. */
+  idempotent: boolean;
+}
+
+/** A successful answer (2xx with envelope code 100). */
+export interface TransportResult {
+  status: number;
+  envelope: Envelope;
+  context: RequestContext;
+}
+
+/** Sends requests, retries idempotent ones, and turns every failure into a typed {@link ApiError}. */
+export interface Transport {
+  send(request: TransportRequest): Promise<TransportResult>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Build the transport on `ofetch.create` with the injectable `fetch`. ofetch's own retry is off
+ * (`retry: 0`) so that only calls marked idempotent are ever repeated, and response errors are
+ * ignored so this module sees every status and body and maps them itself.
+ */
+export function createTransport(options: ResolvedClientOptions): Transport {
+  const $fetch = ofetch.create(
+    {
+      baseURL: options.baseUrl,
+      timeout: options.timeoutMs,
+      retry: 0,
+      ignoreResponseError: true,
+      // Keep the raw text (ofetch would otherwise guess with destr): a 2xx whose body is not the
+      // JSON envelope must become `api_unexpected_response`.
+      parseResponse: (text: string) => text,
+    },
+    options.fetch ? { fetch: options.fetch as typeof globalThis.fetch } : {},
+  );
+  const basePath = new URL(options.baseUrl).pathname;
+  const { retries, baseDelayMs, maxDelayMs } = options.retry;
+
+  function backoff(attempt: number): number {
+    // Exponential backoff with jitter, so that many clients do not retry in lockstep.
+    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+
+  async function attempt(request: TransportRequest, context: RequestContext): Promise<TransportResult> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
+    let response: Response & { _data?: unknown };
+    try {
+      response = await $fetch.raw(request.path, { method: request.method, headers, body: request.body });
+    } catch (error) {
+      throw failureError(context, error, options.timeoutMs);
+    }
+    const text = typeof response._data === 'string' ? response._data : '';
+    const envelope = readEnvelope(text);
+    const ok = response.status >= 200 && response.status < 300;
+    if (ok && envelope === null) {
+      throw unexpectedResponse(context, response.status, 'not a {code, message, data} JSON envelope');
+    }
+    if (ok && envelope !== null && String(envelope.code) === '100') {
+      return { status: response.status, envelope, context };
+    }
+    throw responseError(context, response.status, envelope);
+  }
+
+  return {
+    async send(request: TransportRequest): Promise<TransportResult> {
+      const context: RequestContext = {
+        operation: request.operation,
+        method: request.method,
+        path: basePath + request.path,
+      };
+      for (let index = 0; ; index++) {
+        try {
+          return await attempt(request, context);
+        } catch (error) {
+          const failure = error as ApiError;
+          const transient =
+            failure.code === 'timeout' || failure.code === 'network_error' || (failure.status ?? 0) >= 500;
+          if (!request.idempotent || !transient || index >= retries) throw failure;
+          await sleep(backoff(index));
+        }
+      }
+    },
+  };
+}
