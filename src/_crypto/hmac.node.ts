@@ -1,9 +1,11 @@
 /**
- * Node implementation of the hashing/HMAC seam (node:crypto). Same exports and behaviour as `hmac.ts`.
+ * Node implementation of the hashing/HMAC seam (node:crypto). Same exports and behaviour as `hmac.ts`;
+ * both are pinned by the same vectors in `test/webhooks/hmac-seam.test.ts`.
+ *
+ * Every function is synchronous work wrapped in an already-resolved promise: node:crypto's HMAC of a
+ * 1 KB body takes a few microseconds, far less than a round trip to a worker thread would.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-
-export { hexToBytes } from './hmac.js';
 
 /** Lowercase hex SHA-256 of UTF-8 text or bytes. */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
@@ -17,21 +19,32 @@ export async function hmacSha256Hex(secret: string, message: string | Uint8Array
 
 /**
  * Whether `signatureHex` (64 hex characters, any case) is the HMAC-SHA256 of `message` under one of
- * `secrets`: the index of the matching secret, or -1. Constant-time comparison; every secret is tried.
+ * `secrets`: the index of the first matching secret, or -1 (also for a malformed signature).
+ * Constant-time comparison (`timingSafeEqual`); every secret is tried so timing does not reveal which
+ * one matched.
  */
 export async function hmacSha256Verify(
   secrets: readonly string[],
   message: string | Uint8Array,
   signatureHex: string,
 ): Promise<number> {
-  if (signatureHex.length !== 64 || !/^[0-9a-fA-F]{64}$/.test(signatureHex)) return -1;
-  const expected = Buffer.from(signatureHex, 'hex');
+  const expected = hexToBytes(signatureHex);
+  if (expected === null) return -1;
   let match = -1;
   for (let index = 0; index < secrets.length; index++) {
+    // update() takes the string as is (UTF-8, encoded natively): no TextEncoder copy on the hot path.
     const actual = createHmac('sha256', secrets[index] as string)
       .update(message)
       .digest();
     if (timingSafeEqual(actual, expected) && match === -1) match = index;
   }
   return match;
+}
+
+/** Decode 64 hex characters (any case) to 32 bytes; `null` if malformed. */
+export function hexToBytes(hex: string): Uint8Array | null {
+  if (typeof hex !== 'string' || hex.length !== 64) return null;
+  // Buffer's hex decoder stops at the first invalid pair, so a short result means a non-hex character.
+  const bytes = Buffer.from(hex, 'hex');
+  return bytes.length === 32 ? bytes : null;
 }

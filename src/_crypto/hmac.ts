@@ -1,7 +1,7 @@
 /**
  * Portable hashing and HMAC (WebCrypto): used in browsers, edge workers, Deno and Bun.
  * The Node build replaces this file with `hmac.node.ts` (node:crypto, about 17x faster per awaited call).
- * Both implementations are pinned by the same vectors in `test/_crypto/hmac.test.ts`.
+ * Both implementations are pinned by the same vectors in `test/webhooks/hmac-seam.test.ts`.
  */
 
 const encoder = new TextEncoder();
@@ -10,11 +10,22 @@ function toBytes(data: string | Uint8Array): Uint8Array {
   return typeof data === 'string' ? encoder.encode(data) : data;
 }
 
+// Lookup tables instead of per-byte toString/parseInt: hex work is on every webhook's path.
+const HEX_DIGITS = '0123456789abcdef';
+
 function toHex(buffer: ArrayBuffer): string {
   const bytes = new Uint8Array(buffer);
   let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  for (const byte of bytes) hex += HEX_DIGITS[byte >> 4]! + HEX_DIGITS[byte & 15]!;
   return hex;
+}
+
+/** The value of one hex digit (either case), or -1. */
+function nibble(charCode: number): number {
+  if (charCode >= 48 && charCode <= 57) return charCode - 48; // 0-9
+  const lower = charCode | 32; // folds A-F onto a-f without touching digits checked above
+  if (lower >= 97 && lower <= 102) return lower - 87;
+  return -1;
 }
 
 const keyCache = new Map<string, Promise<CryptoKey>>();
@@ -29,6 +40,8 @@ function hmacKey(secret: string): Promise<CryptoKey> {
     // A handful of secrets per process (rotation); cap the cache so it can never grow without bound.
     if (keyCache.size > 16) keyCache.clear();
     keyCache.set(secret, key);
+    // A failed import must not stay cached: the next call retries instead of failing forever.
+    key.catch(() => keyCache.delete(secret));
   }
   return key;
 }
@@ -46,8 +59,9 @@ export async function hmacSha256Hex(secret: string, message: string | Uint8Array
 
 /**
  * Whether `signatureHex` (64 hex characters, any case) is the HMAC-SHA256 of `message` under one of
- * `secrets`. Returns the index of the matching secret, or -1. Comparison is constant-time
- * (WebCrypto's verify); every secret is tried so timing does not reveal which one matched.
+ * `secrets`. Returns the index of the first matching secret, or -1 (also for a malformed signature).
+ * Comparison is constant-time (WebCrypto's verify); every secret is tried, so timing does not reveal
+ * which one matched. The secrets are verified concurrently: WebCrypto work runs off the main thread.
  */
 export async function hmacSha256Verify(
   secrets: readonly string[],
@@ -57,23 +71,23 @@ export async function hmacSha256Verify(
   const signature = hexToBytes(signatureHex);
   if (!signature) return -1;
   const bytes = toBytes(message) as BufferSource;
-  let match = -1;
-  for (let index = 0; index < secrets.length; index++) {
-    const ok = await crypto.subtle.verify(
-      'HMAC',
-      await hmacKey(secrets[index] as string),
-      signature as BufferSource,
-      bytes,
-    );
-    if (ok && match === -1) match = index;
-  }
-  return match;
+  const results = await Promise.all(
+    secrets.map(async (secret) =>
+      crypto.subtle.verify('HMAC', await hmacKey(secret), signature as BufferSource, bytes),
+    ),
+  );
+  return results.indexOf(true);
 }
 
 /** Decode 64 hex characters (any case) to 32 bytes; `null` if malformed. */
 export function hexToBytes(hex: string): Uint8Array | null {
-  if (!/^[0-9a-fA-F]{64}$/.test(hex)) return null;
+  if (typeof hex !== 'string' || hex.length !== 64) return null;
   const bytes = new Uint8Array(32);
-  for (let index = 0; index < 32; index++) bytes[index] = Number.parseInt(hex.slice(index * 2, index * 2 + 2), 16);
+  for (let index = 0; index < 32; index++) {
+    const high = nibble(hex.charCodeAt(index * 2));
+    const low = nibble(hex.charCodeAt(index * 2 + 1));
+    if (high < 0 || low < 0) return null;
+    bytes[index] = (high << 4) | low;
+  }
   return bytes;
 }

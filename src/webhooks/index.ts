@@ -1,0 +1,46 @@
+/**
+ * PagoEfectivo payment notifications: verify the `PE-Signature` (HMAC-SHA256 of the raw body), parse
+ * into typed events with exact amounts, and a web-standard handler (`Request` in, `Response` out) that
+ * dedupes and applies payments to the codes service. The Node adapter lives in
+ * `pagoefectivo-kit/webhooks/node`; a test signer in `pagoefectivo-kit/testing`.
+ *
+ * This entry is light: valibot and the SDK's own money/time helpers only (no PDF, no driver).
+ *
+ * @module webhooks
+ */
+
+// verification
+export { verifyWebhook } from './verify.js';
+export type { VerifyWebhookOptions } from './_internal/verifier.js';
+export type { HeadersLike } from './_internal/inputs.js';
+
+// events and schemas
+export { parseWebhookEvent } from './parse.js';
+export {
+  CIP_PAID,
+  type CipPaidEvent,
+  type CipPaidFields,
+  CipPaidNotificationSchema,
+  type UnknownWebhookEvent,
+  WebhookEnvelopeSchema,
+  type WebhookEvent,
+} from './schemas.js';
+
+// handler
+export { createWebhookHandler } from './handler.js';
+export type {
+  PaidOutcome,
+  PaymentApplier,
+  RejectedOutcome,
+  WebhookDedupeStore,
+  WebhookErrorInfo,
+  WebhookHandler,
+  WebhookHandlerOptions,
+  WebhookLogger,
+  WebhookRequestContext,
+  WebhookStage,
+} from './handler-types.js';
+export type { WebhookResponseBody } from './_internal/responses.js';
+
+// errors raised here
+export { isPagoEfectivoKitError, WebhookVerificationError } from '../errors.js';
