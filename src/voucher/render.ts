@@ -1,0 +1,94 @@
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { ConfigurationError, isPagoEfectivoKitError, VoucherError } from '../errors.js';
+import { A4, layoutA4 } from './_internal/layout-a4.js';
+import { layoutReceipt, RECEIPT_WIDTH } from './_internal/layout-receipt.js';
+import { embedLogo } from './_internal/logo.js';
+import { buildContent } from './_internal/model.js';
+import { assertPayable } from './_internal/payable.js';
+import { watermark } from './_internal/security.js';
+import { paintSheet, type Sheet } from './_internal/sheet.js';
+import { writeVoucherMetadata } from './metadata.js';
+import { createVoucherToken, decodeVoucherTokenUnverified } from './token.js';
+import type { RenderVoucherOptions, VoucherCode } from './types.js';
+
+async function resolveToken(
+  code: VoucherCode & { cip: string },
+  options: RenderVoucherOptions,
+  issuedAt: Date,
+): Promise<string> {
+  if ((options.signing === undefined) === (options.token === undefined)) {
+    throw new ConfigurationError('renderVoucher: pass exactly one of `signing: { secretKey, kid }` or `token`.');
+  }
+  if (options.signing) {
+    return createVoucherToken(code, options.signing.secretKey, { kid: options.signing.kid, issuedAt });
+  }
+  const token = options.token as string;
+  const claims = decodeVoucherTokenUnverified(token);
+  const matches =
+    claims.cip === code.cip &&
+    claims.orderId === code.orderId &&
+    claims.amountMinor === code.amountMinor &&
+    claims.currency === code.currency &&
+    claims.expiresAt.getTime() === Math.floor(code.expiresAt.getTime() / 1000) * 1000;
+  if (!matches) {
+    throw new ConfigurationError(
+      'renderVoucher: `token` was made for another CIP, order, amount or expiry than this code.',
+      {
+        details: { codeId: code.id, tokenCip: claims.cip },
+      },
+    );
+  }
+  return token;
+}
+
+/**
+ * Render a payment voucher PDF for a pending code: merchant header, CIP with its Code 128, amount,
+ * Lima expiry, payer, order, a QR code holding the signed voucher token, payment steps, places to
+ * pay, and anti-forgery marks (diagonal watermark, microtext, the token in the PDF metadata).
+ *
+ * Text is drawn with the standard Helvetica fonts; characters they cannot encode are transliterated
+ * (`Kővári` → `Kovari`), emoji are dropped and anything else becomes `?`, so no name ever makes
+ * rendering fail. Barcodes are vector paths sized to scan from a 100 dpi print.
+ *
+ * @throws {VoucherError} `voucher_not_payable` for a code without a CIP or not pending; token errors
+ * from `createVoucherToken`; `voucher_render_failed` if pdf-lib fails.
+ * @throws {ConfigurationError} `config_invalid` for missing or invalid options (signing/token, logo, texts).
+ */
+export async function renderVoucher(code: VoucherCode, options: RenderVoucherOptions): Promise<Uint8Array> {
+  assertPayable(code);
+  if (!options || typeof options !== 'object') throw new ConfigurationError('renderVoucher: options are required.');
+  const layout = options.layout ?? 'a4';
+  if (layout !== 'a4' && layout !== 'receipt')
+    throw new ConfigurationError('renderVoucher: layout must be "a4" or "receipt".');
+  const createdAt = options.creationDate ?? new Date();
+  if (!(createdAt instanceof Date) || Number.isNaN(createdAt.getTime())) {
+    throw new ConfigurationError('renderVoucher: creationDate must be a valid Date.');
+  }
+  const token = await resolveToken(code, options, createdAt);
+  const content = buildContent(code, options, createdAt);
+  try {
+    const doc = await PDFDocument.create({ updateMetadata: false });
+    const fonts = {
+      regular: doc.embedStandardFont(StandardFonts.Helvetica),
+      bold: doc.embedStandardFont(StandardFonts.HelveticaBold),
+    };
+    const logo = options.merchant.logo === undefined ? null : await embedLogo(doc, options.merchant.logo);
+    const sheet: Sheet = { doc, fonts, width: layout === 'a4' ? A4.width : RECEIPT_WIDTH, commands: [] };
+    const height = layout === 'a4' ? layoutA4(sheet, content, token, logo) : layoutReceipt(sheet, content, token, logo);
+    const size = layout === 'a4' ? 10.5 : 7;
+    // The watermark goes over the content (over the amount too, where a forger would edit), faint
+    // enough to leave text legible and barcodes decodable.
+    sheet.commands.push(
+      watermark(doc, content.watermark, { size, angle: 30, opacity: 0.08, gap: size * 3, rowGap: size * 6 }),
+    );
+    paintSheet(sheet, height);
+    writeVoucherMetadata(doc, content, token, createdAt);
+    return await doc.save();
+  } catch (error) {
+    if (isPagoEfectivoKitError(error)) throw error;
+    throw new VoucherError('voucher_render_failed', `The voucher for code ${code.id} could not be rendered.`, {
+      cause: error,
+      details: { codeId: code.id },
+    });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The token and share-link entries must stay light: verifying a voucher token or opening a share
+ * link never loads pdf-lib, bwip-js or date-fns(-tz), even without a bundler.
+ */
+import path from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+async function packagesImportedBy(entry: string): Promise<string[]> {
+  const result = await build({
+    entryPoints: [path.join(root, entry)],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'neutral',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  const packages = new Set<string>();
+  for (const input of Object.values(result.metafile.inputs)) {
+    for (const imported of input.imports) if (imported.external) packages.add(imported.path);
+  }
+  return [...packages].sort();
+}
+
+describe('light voucher entries', () => {
+  it('voucher/token imports only tweetnacl', async () => {
+    expect(await packagesImportedBy('src/voucher/token.ts')).toEqual(['tweetnacl']);
+  });
+
+  it('voucher/share imports no package at all', async () => {
+    expect(await packagesImportedBy('src/voucher/share.ts')).toEqual([]);
+  });
+
+  it('voucher (the PDF entry) is where pdf-lib, bwip-js and date-fns-tz live', async () => {
+    expect(await packagesImportedBy('src/voucher/index.ts')).toEqual(
+      expect.arrayContaining(['bwip-js', 'date-fns-tz', 'date-fns/locale/es', 'pdf-lib', 'tweetnacl']),
+    );
+  });
+});
