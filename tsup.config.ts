@@ -30,7 +30,7 @@ const shared: Options = {
   treeshake: true,
   sourcemap: false,
   shims: false,
-  external: [/^node:/, 'better-sqlite3', 'pg', 'ioredis', 'vitest'],
+  external: [/^node:/, 'better-sqlite3', 'pg', 'ioredis'],
 };
 
 export default defineConfig([

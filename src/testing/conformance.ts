@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, it } from 'vitest';
 import { ConfigurationError } from '../errors.js';
 import type { CashCodeStore } from '../storage/contract.js';
+import { type ConformanceTestApi, registerSkipped, registerTest, resolveTestApi } from './_conformance/api.js';
 import { claimTests } from './_conformance/claims.js';
 import { expiryTests } from './_conformance/expiry.js';
 import type { SuiteContext } from './_conformance/fixtures.js';
@@ -33,8 +33,17 @@ export interface StoreConformanceClock {
   sleep: (ms: number) => Promise<void>;
 }
 
+export type { ConformanceTestApi, ConformanceTestFn } from './_conformance/api.js';
+
 /** Options of {@link describeStoreConformance}. */
 export interface StoreConformanceOptions {
+  /**
+   * The test runner's `describe`, `it`, `beforeEach` and `afterEach` to register the suite with
+   * (vitest: `{ describe, it, beforeEach, afterEach }` imported from `vitest`; node:test: the
+   * `node:test` module itself). Defaults to the globals of that name (jest, mocha, vitest with
+   * `test.globals: true`); without either, `describeStoreConformance` throws a `ConfigurationError`.
+   */
+  api?: ConformanceTestApi;
   /**
    * Register one skipped test stating this reason instead of the suite, e.g. when the database is
    * not configured. The reason is shown in the test report, so say how to enable the suite.
@@ -59,21 +68,32 @@ function isHandle(value: CashCodeStore | StoreHandle): value is StoreHandle {
 }
 
 /**
- * Register the shared store conformance suite with vitest: every {@link CashCodeStore} operation,
+ * Register the shared store conformance suite with your test runner: every {@link CashCodeStore} operation,
  * its atomicity under races (100 concurrent claims, updates, takes, hits), TTLs, copies and exact
  * round-trips. Each test gets a fresh store from `makeStore` and disposes it afterwards. Tests only
  * use the contract and random ids, so the suite also runs against a database other runs share
  * (nothing else should call `claimExpired` on it meanwhile).
  *
+ * The suite depends on no test framework: it registers its tests through `options.api` or the
+ * runner's globals (see {@link StoreConformanceOptions.api}) and asserts with its own matchers, whose
+ * failures are `AssertionError`s with a diff in the message.
+ *
+ * @throws {ConfigurationError} (`config_invalid`) when no test API is given or found, or on a bad
+ * `concurrency`.
+ *
  * @example
  * ```ts
- * // test/my-store.test.ts
+ * // test/my-store.test.ts (vitest)
+ * import { afterEach, beforeEach, describe, it } from 'vitest';
  * import { describeStoreConformance } from 'pagoefectivo-kit/testing';
  *
  * describeStoreConformance('my-store', async () => {
  *   const db = await connect(process.env.MY_DB_URL!);
  *   return { store: myStore(db), dispose: () => db.close() };
- * }, { skipReason: process.env.MY_DB_URL ? undefined : 'set MY_DB_URL to run the my-store suite' });
+ * }, {
+ *   api: { describe, it, beforeEach, afterEach },
+ *   skipReason: process.env.MY_DB_URL ? undefined : 'set MY_DB_URL to run the my-store suite',
+ * });
  * ```
  */
 export function describeStoreConformance(
@@ -81,10 +101,11 @@ export function describeStoreConformance(
   makeStore: StoreFactory,
   options: StoreConformanceOptions = {},
 ): void {
-  describe(`store conformance: ${name}`, () => {
+  const api = resolveTestApi(options.api);
+  api.describe(`store conformance: ${name}`, () => {
     const reason = options.skipReason;
     if (reason !== undefined && reason !== '') {
-      it.skip(`skipped: ${reason}`, () => {});
+      registerSkipped(api, reason);
       return;
     }
     const clock = options.clock ?? wallClock;
@@ -96,11 +117,11 @@ export function describeStoreConformance(
     }
     let current: StoreHandle | null = null;
 
-    beforeEach(async () => {
+    api.beforeEach(async () => {
       const made = await makeStore({ now: clock.now });
       current = isHandle(made) ? made : { store: made };
     });
-    afterEach(async () => {
+    api.afterEach(async () => {
       const handle = current;
       current = null;
       await handle?.dispose?.();
@@ -114,12 +135,13 @@ export function describeStoreConformance(
       concurrency,
       now: clock.now,
       sleep: clock.sleep,
+      it: registerTest(api),
     };
-    describe('claimOrder and lookups', () => claimTests(ctx));
-    describe('updateCode', () => updateTests(ctx));
-    describe('listCodes', () => listingTests(ctx));
-    describe('claimExpired', () => expiryTests(ctx));
-    describe('keys, values and counters', () => keyTests(ctx));
-    describe('lifecycle log', () => logTests(ctx));
+    api.describe('claimOrder and lookups', () => claimTests(ctx));
+    api.describe('updateCode', () => updateTests(ctx));
+    api.describe('listCodes', () => listingTests(ctx));
+    api.describe('claimExpired', () => expiryTests(ctx));
+    api.describe('keys, values and counters', () => keyTests(ctx));
+    api.describe('lifecycle log', () => logTests(ctx));
   });
 }

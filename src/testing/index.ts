@@ -30,6 +30,8 @@ export { signWebhook, type SignedWebhook } from './sign.js';
 
 // store conformance
 export {
+  type ConformanceTestApi,
+  type ConformanceTestFn,
   describeStoreConformance,
   type StoreConformanceOptions,
   type StoreConformanceClock,

@@ -38,8 +38,6 @@ async function bundledPackages(source: string): Promise<Set<string>> {
     platform: 'node',
     format: 'esm',
     logLevel: 'silent',
-    // Drivers are peer dependencies the user may not have: mark them external but still record them.
-    external: ['vitest'],
   });
   const packages = new Set<string>();
   for (const input of Object.keys(result.metafile.inputs)) {

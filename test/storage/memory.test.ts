@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CashCode } from '../../src/codes/types.js';
 import { isPagoEfectivoKitError } from '../../src/errors.js';
 import { memoryStore } from '../../src/storage/memory.js';
-import { describeStoreConformance } from '../../src/testing/conformance.js';
+import { type ConformanceTestApi, describeStoreConformance } from '../../src/testing/conformance.js';
+
+// The suite imports no test framework: vitest hands it its functions (no `globals: true` needed).
+const api = { describe, it, beforeEach, afterEach };
 
 /** A clock that moves only when told to. */
 function manualClock(start = Date.UTC(2026, 2, 1, 15)): {
@@ -41,7 +44,7 @@ function code(overrides: Partial<CashCode> = {}): CashCode {
   };
 }
 
-describeStoreConformance('memory', () => memoryStore());
+describeStoreConformance('memory', () => memoryStore(), { api });
 
 // The same suite on a fake clock, with the `{ store, dispose }` form of the factory.
 const fake = manualClock();
@@ -55,13 +58,115 @@ describeStoreConformance(
     };
     return { store: memoryStore({ now }), dispose };
   },
-  { clock: fake },
+  { api, clock: fake },
 );
+
+/** A test API that only records what the suite registers. */
+function recorder(options: { skip?: boolean } = {}): {
+  api: ConformanceTestApi;
+  calls: { describes: string[]; tests: string[]; skipped: string[]; hooks: number };
+} {
+  const calls = { describes: [] as string[], tests: [] as string[], skipped: [] as string[], hooks: 0 };
+  const test = (name: string): void => {
+    calls.tests.push(name);
+  };
+  const skip = (name: string): void => {
+    calls.skipped.push(name);
+  };
+  return {
+    calls,
+    api: {
+      describe: (name, fn) => {
+        calls.describes.push(name);
+        fn();
+      },
+      it: options.skip === false ? test : Object.assign(test, { skip }),
+      beforeEach: () => {
+        calls.hooks += 1;
+      },
+      afterEach: () => {
+        calls.hooks += 1;
+      },
+    },
+  };
+}
+
+function configurationError(run: () => void): Error & { code?: string } {
+  try {
+    run();
+  } catch (error) {
+    expect(isPagoEfectivoKitError(error, 'config_invalid')).toBe(true);
+    return error as Error;
+  }
+  throw new Error('expected a ConfigurationError');
+}
 
 describe('describeStoreConformance', () => {
   it('gave each test its own store and disposed every one', () => {
     expect(lifecycle.made).toBeGreaterThan(40);
     expect(lifecycle.disposed).toBe(lifecycle.made);
+  });
+
+  it('without options.api and without runner globals, throws a ConfigurationError naming both ways', () => {
+    expect(globalThis).not.toHaveProperty('describe');
+    const error = configurationError(() => describeStoreConformance('no api', () => memoryStore()));
+    expect(error.message).toContain("import { describe, it, beforeEach, afterEach } from 'vitest'");
+    expect(error.message).toContain('{ api: { describe, it, beforeEach, afterEach } }');
+    expect(error.message).toContain('globals');
+  });
+
+  it('rejects an incomplete options.api, naming the missing functions', () => {
+    const incomplete = { describe, it } as unknown as ConformanceTestApi;
+    const error = configurationError(() => describeStoreConformance('half', () => memoryStore(), { api: incomplete }));
+    expect(error.message).toContain('options.api lacks beforeEach, afterEach');
+  });
+
+  it('registers the whole suite through options.api: six groups, two hooks, every test', () => {
+    const { api: recording, calls } = recorder();
+    describeStoreConformance('recorded', () => memoryStore(), { api: recording });
+    expect(calls.describes).toEqual([
+      'store conformance: recorded',
+      'claimOrder and lookups',
+      'updateCode',
+      'listCodes',
+      'claimExpired',
+      'keys, values and counters',
+      'lifecycle log',
+    ]);
+    expect(calls.hooks).toBe(2);
+    expect(calls.tests.length).toBeGreaterThan(40);
+    expect(calls.tests).toContain(
+      'concurrent claims for one order: exactly one wins and every other caller sees the winner',
+    );
+    expect(calls.skipped).toEqual([]);
+  });
+
+  it('falls back to the globals describe/it/beforeEach/afterEach (jest, mocha, vitest globals: true)', () => {
+    const { api: recording, calls } = recorder();
+    for (const [name, fn] of Object.entries(recording)) vi.stubGlobal(name, fn);
+    try {
+      describeStoreConformance('via globals', () => memoryStore());
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(calls.describes[0]).toBe('store conformance: via globals');
+    expect(calls.tests.length).toBeGreaterThan(40);
+    expect(globalThis).not.toHaveProperty('describe');
+  });
+
+  it('skipReason registers one skipped test stating why, with it.skip or, without it, a plain test', () => {
+    const withSkip = recorder();
+    describeStoreConformance('db', () => memoryStore(), { api: withSkip.api, skipReason: 'set DB_URL' });
+    expect(withSkip.calls).toEqual({
+      describes: ['store conformance: db'],
+      tests: [],
+      skipped: ['skipped: set DB_URL'],
+      hooks: 0,
+    });
+    const withoutSkip = recorder({ skip: false });
+    describeStoreConformance('db', () => memoryStore(), { api: withoutSkip.api, skipReason: 'set DB_URL' });
+    expect(withoutSkip.calls.tests).toEqual(['skipped: set DB_URL']);
+    expect(withoutSkip.calls.hooks).toBe(0);
   });
 });
 

@@ -1,8 +1,9 @@
-import { expect, it } from 'vitest';
+import { expect } from './expect.js';
 import { expectKitError, makeCode, nextVersion, race, type SuiteContext, uniqueCip, uniqueId } from './fixtures.js';
 
 /** claimOrder and the three lookups: one active code per order, exact round-trips, unique CIPs. */
 export function claimTests(ctx: SuiteContext): void {
+  const { it } = ctx;
   it('claimOrder claims a free order; the code reads back identically by id, order and CIP', async () => {
     const store = ctx.store();
     const code = makeCode({

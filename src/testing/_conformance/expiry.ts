@@ -1,6 +1,6 @@
-import { expect, it } from 'vitest';
 import type { CashCode } from '../../codes/types.js';
 import type { CashCodeStore, ClaimExpiredOptions } from '../../storage/contract.js';
+import { expect } from './expect.js';
 import { expectKitError, makeCode, nextVersion, race, type SuiteContext, uniquePastInstant } from './fixtures.js';
 
 const LONG_LEASE = 60_000;
@@ -45,6 +45,7 @@ async function retire(store: CashCodeStore, codes: readonly CashCode[]): Promise
 
 /** claimExpired: only due pending codes, bounded, leased to one caller at a time, versions untouched. */
 export function expiryTests(ctx: SuiteContext): void {
+  const { it } = ctx;
   it('claimExpired takes only pending codes at or past expiry, and does not change them', async () => {
     const store = ctx.store();
     const base = uniquePastInstant();

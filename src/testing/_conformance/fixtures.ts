@@ -1,7 +1,7 @@
-import { expect } from 'vitest';
 import type { CashCode, LifecycleEntry } from '../../codes/types.js';
 import { type ErrorCode, isPagoEfectivoKitError } from '../../errors.js';
 import type { CashCodeStore } from '../../storage/contract.js';
+import { expect, fail } from './expect.js';
 
 /** What every group of conformance tests receives. */
 export interface SuiteContext {
@@ -13,6 +13,8 @@ export interface SuiteContext {
   now(): number;
   /** Let `ms` pass on that clock. */
   sleep(ms: number): Promise<void>;
+  /** Register one test with the runner the suite was given. */
+  it(name: string, fn: () => Promise<void>): void;
 }
 
 // Every record gets a random suffix, so the suite also runs on databases shared with other runs.
@@ -122,7 +124,7 @@ export async function expectKitError(promise: Promise<unknown>, code: ErrorCode)
     (error: unknown) => ({ rejected: true as const, error }),
   );
   if (!outcome.rejected) {
-    expect.fail(`expected a rejection with code "${code}", but it resolved to ${JSON.stringify(outcome.value)}`);
+    fail(`expected a rejection with code "${code}", but it resolved to ${JSON.stringify(outcome.value)}`);
   }
   const error = outcome.error;
   expect(

@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { expect } from './expect.js';
 import { expectKitError, race, type SuiteContext, uniqueId } from './fixtures.js';
 
 const TTL = 200;
@@ -8,6 +8,7 @@ const CLOCK_SKEW_MS = 1_000;
 
 /** consumeOnce, putValue/getValue/takeValue/deleteKey and the hit counter. */
 export function keyTests(ctx: SuiteContext): void {
+  const { it } = ctx;
   it('consumeOnce is true once per key until the key is deleted', async () => {
     const store = ctx.store();
     const key = uniqueId('once');

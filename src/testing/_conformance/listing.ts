@@ -1,6 +1,6 @@
-import { expect, it } from 'vitest';
 import type { CashCode } from '../../codes/types.js';
 import type { CashCodeStore, ListCodesFilter } from '../../storage/contract.js';
+import { expect } from './expect.js';
 import { expectKitError, makeCode, type SuiteContext, uniqueFutureInstant, uniqueId } from './fixtures.js';
 
 /** Walk every page of a listing; other runs' codes may appear too, so callers look at their own. */
@@ -34,6 +34,7 @@ const ids = (codes: readonly CashCode[]): string[] => codes.map((code) => code.i
 
 /** listCodes: id order, cursor pagination, status and update-time filters, page-size bounds. */
 export function listingTests(ctx: SuiteContext): void {
+  const { it } = ctx;
   it('listCodes pages through every code once, in id order', async () => {
     const store = ctx.store();
     const since = uniqueFutureInstant();

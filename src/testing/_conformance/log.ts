@@ -1,8 +1,9 @@
-import { expect, it } from 'vitest';
+import { expect } from './expect.js';
 import { expectKitError, makeEntry, race, type SuiteContext, uniqueCip, uniqueId } from './fixtures.js';
 
 /** appendLog/readLog: append-only, append order, exact round-trips, copies. */
 export function logTests(ctx: SuiteContext): void {
+  const { it } = ctx;
   it('readLog returns a subject’s entries in append order with every field intact', async () => {
     const store = ctx.store();
     const subject = uniqueId('code');

@@ -1,5 +1,5 @@
-import { expect, it } from 'vitest';
 import type { CashCodeStore } from '../../storage/contract.js';
+import { expect } from './expect.js';
 import { expectKitError, makeCode, nextVersion, race, type SuiteContext, uniqueCip, uniqueId } from './fixtures.js';
 
 /** Read-modify-CAS until the write lands: the loop every caller of updateCode is expected to run. */
@@ -16,6 +16,7 @@ async function incrementCounter(store: CashCodeStore, id: string, maxAttempts: n
 
 /** updateCode: compare-and-set on the version, with the order and CIP indexes kept in step. */
 export function updateTests(ctx: SuiteContext): void {
+  const { it } = ctx;
   it('updateCode with the expected version stores the next one; every lookup sees it', async () => {
     const store = ctx.store();
     const reserving = makeCode({ status: 'reserving', cip: null, cipUrl: null });
