@@ -101,6 +101,7 @@ export {
   isValidCodeId,
   TRANSITIONS,
   type LifecycleEvent,
+  type VoucherSigningKey,
 } from './codes/index.js';
 
 // guards (also at pagoefectivo-kit/guards)

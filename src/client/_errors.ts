@@ -41,11 +41,22 @@ export function failureError(context: RequestContext, error: unknown, timeoutMs:
   );
 }
 
-/** Read the response text as an envelope; `null` when it is not JSON of that shape. */
+// `"amount": 150.5` and `"cip": 2401557` as JSON number tokens. A key is the only place a quoted
+// word can be followed by a colon (inside a string the quotes would be escaped), so this never
+// touches string content.
+const EXACT_NUMBER_FIELD = /("(?:amount|cip)"\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?=\s*[,}\]])/gi;
+
+/**
+ * Read the response text as an envelope; `null` when it is not JSON of that shape.
+ *
+ * `amount` and `cip` number tokens are read as the strings they are written as: `JSON.parse` would turn
+ * them into doubles, which round amounts beyond 15 significant digits (the API allows 16 integer digits
+ * plus 2 decimals), so a paid amount could read as a different one.
+ */
 export function readEnvelope(text: string): Envelope | null {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.replace(EXACT_NUMBER_FIELD, '$1"$2"'));
   } catch {
     return null;
   }

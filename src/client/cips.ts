@@ -43,23 +43,8 @@ function cipOf(value: number | string): string {
   return text;
 }
 
-/**
- * The amount to report for a created CIP. JSON numbers are read as doubles, so the echo of a very
- * large amount (16+ significant digits) can come back rounded; when the echo is the same double as
- * the amount sent, the exact decimal that was sent is reported, otherwise the echo (PagoEfectivo's word).
- */
-function createdAmount(sent: string, echoed: number | string): string {
-  const echo = amountOf(echoed);
-  return typeof echoed === 'number' && Number(sent) === echoed ? formatAmount(parseAmount(sent)) : echo;
-}
-
 /** Map the `data` of a create-CIP answer; any unreadable field makes the whole answer unexpected. */
-export function toCreatedCip(
-  data: CreatedCipData,
-  sentAmount: string,
-  context: RequestContext,
-  status: number,
-): CreatedCip {
+export function toCreatedCip(data: CreatedCipData, context: RequestContext, status: number): CreatedCip {
   try {
     const dateExpiry = parseApiTimestamp(data.dateExpiry, 'dateExpiry');
     if (dateExpiry === null || !isCurrency(data.currency)) {
@@ -68,7 +53,7 @@ export function toCreatedCip(
     return {
       cip: cipOf(data.cip),
       cipUrl: data.cipUrl,
-      amount: createdAmount(sentAmount, data.amount),
+      amount: amountOf(data.amount),
       currency: data.currency,
       transactionCode: String(data.transactionCode),
       dateExpiry,

@@ -100,7 +100,7 @@ export function createPagoEfectivoClient(options: PagoEfectivoClientOptions): Pa
       const result = await call({ operation: 'createCip', method: 'POST', path: 'cips', body, idempotent: false });
       const parsed = v.safeParse(CreatedCipDataSchema, result.envelope.data);
       if (!parsed.success) throw unexpectedResponse(result.context, result.status, '`data` is not a created CIP');
-      return toCreatedCip(parsed.output, valid.amount, result.context, result.status);
+      return toCreatedCip(parsed.output, result.context, result.status);
     },
 
     searchCips,

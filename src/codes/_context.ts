@@ -28,6 +28,8 @@ export interface ServiceContext {
   leaseMs: number;
   /** How long a concurrent `issue` waits for another request's reservation to commit. */
   inFlightWaitMs: number;
+  /** How long after its expiry a CIP may still turn out paid; until then it is not confirmed gone. */
+  settlementGraceMs: number;
   allowList: IpAllowList | null;
   rateLimiter: RateLimiter | null;
 }

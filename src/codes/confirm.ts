@@ -9,15 +9,27 @@ import type { Actor, CashCode, PaymentSource } from './types.js';
 export type CipCheck =
   | { state: 'gone'; status: CipStatus | null }
   | { state: 'paid'; status: CipStatus }
-  | { state: 'payable' | 'unknown'; status: CipStatus };
+  | { state: 'payable' | 'unknown' | 'settling'; status: CipStatus };
 
 /**
- * Ask PagoEfectivo about one CIP. `gone` covers expired, deleted and absent (search results simply omit
- * unknown CIPs). Provider errors propagate: the caller decides what "could not confirm" means.
+ * Whether an expired CIP is still inside the settlement grace: a payment made just before its expiry
+ * may not be reported yet (PagoEfectivo reflects payments asynchronously, "usually within 5 minutes").
+ * The API's "expired" is derived from `dateExpiry` and the clock, so only time makes it final.
+ */
+export function inSettlementGrace(ctx: ServiceContext, status: CipStatus): boolean {
+  if (status.state !== 'expired' || status.dateExpiry === null) return false;
+  return status.dateExpiry.getTime() + ctx.settlementGraceMs > ctx.now().getTime();
+}
+
+/**
+ * Ask PagoEfectivo about one CIP. `gone` covers deleted, absent (search results simply omit unknown
+ * CIPs) and expired for longer than the settlement grace; `settling` is expired within the grace.
+ * Provider errors propagate: the caller decides what "could not confirm" means.
  */
 export async function checkCip(ctx: ServiceContext, cip: string): Promise<CipCheck> {
   const statuses = await ctx.provider.searchCips([cip]);
   const status = statuses.find((candidate) => candidate.cip === cip) ?? null;
+  if (status !== null && inSettlementGrace(ctx, status)) return { state: 'settling', status };
   if (status === null || status.state === 'expired' || status.state === 'deleted') return { state: 'gone', status };
   if (status.state === 'paid') return { state: 'paid', status };
   return { state: status.state === 'pending' ? 'payable' : 'unknown', status };
@@ -140,9 +152,13 @@ export async function confirmCipGone(ctx: ServiceContext, code: CashCode): Promi
     );
   }
   const until = check.status.dateExpiry?.toISOString() ?? 'unknown';
+  const why =
+    check.state === 'settling'
+      ? `expired at ${until}, but a payment made before then may still be reported; retry after the settlement grace`
+      : `still reported as ${check.state} (expiry ${until}); a new code is issued only once it is not payable`;
   throw new GuardError(
     'order_previous_code_unconfirmed',
-    `PagoEfectivo still reports CIP ${code.cip} as ${check.state} (expiry ${until}); a new code is issued only once it is not payable.`,
+    `CIP ${code.cip} of order ${JSON.stringify(code.orderId)} is ${why}.`,
     { details: { ...details, reason: check.state } },
   );
 }

@@ -11,3 +11,4 @@ export type { IssueResult } from './issue.js';
 export type { SweepOptions, SweepSummary } from './sweep.js';
 export { createCodeId, type IdGenerator, isValidCodeId } from './ids.js';
 export { TRANSITIONS, type LifecycleEvent } from './lifecycle.js';
+export type { VoucherSigningKey } from './voucher-signer.js';

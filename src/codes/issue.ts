@@ -1,8 +1,8 @@
 import { GuardError, ValidationError } from '../errors.js';
-import { decideOrder } from '../guards/order.js';
+import { decideOrder, type OrderDecision } from '../guards/order.js';
 import { computeExpiry } from '../time/expiry.js';
 import { type ServiceContext, sleep } from './_context.js';
-import { confirmCipGone } from './confirm.js';
+import { confirmCipGoneOnce } from './confirm-once.js';
 import { createAndCommit, newReservation, takeOver } from './create.js';
 import { type IssueInput, type IssueRequest, parseIssueInput } from './input.js';
 import { entryFor, transition } from './lifecycle.js';
@@ -13,6 +13,11 @@ export interface IssueResult {
   code: CashCode;
   /** `false` when an existing pending code for the same amount was returned. */
   created: boolean;
+  /**
+   * The code's signed voucher token (Ed25519, for the voucher's QR code), present when the service has
+   * a `voucherKey`. Verify it with `verifyVoucherToken` from `pagoefectivo-kit/voucher/token`.
+   */
+  voucherToken?: string;
 }
 
 /** Decisions per call before giving up; each needs another writer to have changed the order. */
@@ -45,18 +50,20 @@ async function runGuards(ctx: ServiceContext, request: IssueRequest): Promise<vo
  * burst of requests. A reservation that was merely taken over (lease expired) is no failure of the
  * creation: `null`, and the caller carries on deciding.
  */
-async function waitedFailure(ctx: ServiceContext, code: CashCode): Promise<GuardError | null> {
+async function waitedFailure(ctx: ServiceContext, code: CashCode): Promise<GuardError | null | 'unlogged'> {
   const entries = await ctx.store.readLog(code.id);
   const failure = entries.findLast((entry) => entry.type === 'creation_failed');
-  if (failure?.reason === 'lease_expired') return null;
-  if (failure?.reason === 'creation_outcome_unknown') {
+  // The entry is appended right after the status change: with a remote store it may not be there yet.
+  if (failure === undefined) return 'unlogged';
+  if (failure.reason === 'lease_expired') return null;
+  if (failure.reason === 'creation_outcome_unknown') {
     return new GuardError(
       'code_creation_outcome_unknown',
       `A concurrent request may or may not have created the CIP for order ${JSON.stringify(code.orderId)}; issue again.`,
       { details: { orderId: code.orderId, codeId: code.id } },
     );
   }
-  return inFlight(code.orderId, `the concurrent creation of its code failed (${failure?.reason ?? 'unknown reason'})`);
+  return inFlight(code.orderId, `the concurrent creation of its code failed (${failure.reason ?? 'unknown reason'})`);
 }
 
 /** Claim the order (optionally replacing its old code), then create and commit the CIP. */
@@ -96,20 +103,37 @@ export async function issue(ctx: ServiceContext, input: IssueInput): Promise<Iss
   let waitedMs = 0;
   let pollMs = FIRST_POLL_MS;
   let waitedOn: string | null = null;
+  // Codes whose CIP this call confirmed gone: a lost race on them must not wait for our own turn.
+  const confirmed = new Set<string>();
   for (let round = 0; round < MAX_ROUNDS; ) {
     const current = await ctx.store.getCodeByOrder(request.orderId);
+    let unlogged = false;
     if (current !== null && current.id === waitedOn && current.status === 'failed') {
       const failure = await waitedFailure(ctx, current);
-      if (failure !== null) throw failure;
-      waitedOn = null;
+      if (failure === 'unlogged') unlogged = true;
+      else if (failure !== null) throw failure;
+      else waitedOn = null;
     }
-    const decision = decideOrder(current, request, ctx.now());
+    const decision: OrderDecision =
+      unlogged && current !== null ? { kind: 'wait', code: current } : decideOrder(current, request, ctx.now());
     if (decision.kind === 'refuse') throw decision.error;
     if (decision.kind === 'reuse') return { code: decision.code, created: false };
-    if (decision.kind === 'wait') {
+    let busy = false;
+    if (decision.kind === 'replace' && decision.confirm && !confirmed.has(decision.code.id)) {
+      busy = (await confirmCipGoneOnce(ctx, decision.code)) === 'busy';
+      if (!busy) confirmed.add(decision.code.id);
+    }
+    if (decision.kind === 'wait' || busy) {
       // Waiting does not use up rounds: it is bounded by inFlightWaitMs instead.
-      if (waitedMs >= ctx.inFlightWaitMs) throw inFlight(request.orderId, 'another request is still creating its code');
-      waitedOn = decision.code.id;
+      if (waitedMs >= ctx.inFlightWaitMs) {
+        throw inFlight(
+          request.orderId,
+          busy
+            ? 'another request is confirming its previous code with PagoEfectivo'
+            : 'another request is still creating its code',
+        );
+      }
+      if (decision.kind === 'wait') waitedOn = decision.code.id;
       await sleep(pollMs);
       waitedMs += pollMs;
       pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
@@ -122,7 +146,7 @@ export async function issue(ctx: ServiceContext, input: IssueInput): Promise<Iss
     }
     let previous: CashCode | null = null;
     if (decision.kind === 'replace') {
-      if (decision.confirm) await confirmCipGone(ctx, decision.code);
+      // Its CIP, if any, was confirmed gone above by this call.
       previous = decision.code;
       if (previous.status === 'pending') {
         // Past its expiry and confirmed unpayable: record the expiry before the order moves on.

@@ -55,6 +55,14 @@ export function judgePayment(code: CashCode, notice: PaymentNotice): PaymentVerd
     case 'cancelled':
       return reject('code_cancelled', `CIP ${notice.cip} belongs to a cancelled code.`);
     case 'expired':
+      if (notice.paidAt instanceof Date && notice.paidAt.getTime() <= code.expiresAt.getTime()) {
+        // A timely payment reported after the code was expired: money the buyer paid in time.
+        return reject(
+          'paid_after_expiry',
+          `CIP ${notice.cip} was paid at ${notice.paidAt.toISOString()}, before its expiry, but reported after its code ` +
+            'was expired; reconcile the order by hand (a larger settlementGraceMs avoids this).',
+        );
+      }
       return reject('paid_after_expiry', `CIP ${notice.cip} was paid after its code expired.`);
     case 'reserving':
     case 'failed':

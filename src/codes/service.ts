@@ -12,6 +12,7 @@ import { applyPayment } from './payment.js';
 import type { CashCodeProvider } from './provider.js';
 import { type SweepOptions, type SweepSummary, sweepExpired } from './sweep.js';
 import type { CashCode, LifecycleEntry, PaymentNotice, PaymentOutcome } from './types.js';
+import { createVoucherSigner, type VoucherSigningKey } from './voucher-signer.js';
 
 /** Options of {@link createCashCodes}. */
 export interface CashCodesOptions {
@@ -21,6 +22,11 @@ export interface CashCodesOptions {
   store: CashCodeStore;
   /** Expiry hours, bounds and holiday extension (default 24 h within 1–72 h, no extension). */
   policy?: ExpiryPolicy;
+  /**
+   * Sign every issued code into a voucher token (`IssueResult.voucherToken`): the `kid` and `secretKey`
+   * of `generateVoucherKeys()` from `pagoefectivo-kit/voucher/token`. Order ids are then limited to 64 bytes.
+   */
+  voucherKey?: VoucherSigningKey;
   /** Structured logger; receives ids, statuses and error codes only, never payer data or secrets. */
   logger?: CashCodesLogger;
   /** The clock (default `() => new Date()`). */
@@ -38,6 +44,14 @@ export interface CashCodesOptions {
   leaseMs?: number;
   /** How long a concurrent `issue` for the same order waits for the first one to commit (default 10 000 ms). */
   inFlightWaitMs?: number;
+  /**
+   * How long after a CIP's expiry it is still treated as possibly paid (default 0). PagoEfectivo reports
+   * payments asynchronously ("usually within 5 minutes"), and its "expired" is only the clock past
+   * `dateExpiry`; during this grace the sweeper leaves the code pending and `issue` refuses a new code
+   * with `order_previous_code_unconfirmed`, so a payment made just before expiry cannot double-collect.
+   * 600 000 (10 min) or more is recommended in production.
+   */
+  settlementGraceMs?: number;
 }
 
 /** The codes service: issue, look up, cancel and settle PagoEfectivo payment codes safely. */
@@ -79,6 +93,14 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
   return resolved;
 }
 
+function nonNegativeInt(value: number | undefined, name: string): number {
+  if (value === undefined) return 0;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new ConfigurationError(`${name} must be a non-negative integer of milliseconds (got ${String(value)}).`);
+  }
+  return value;
+}
+
 /**
  * Create the codes service.
  *
@@ -108,12 +130,20 @@ export function createCashCodes(options: CashCodesOptions): CashCodes {
     newId: options.idGenerator ?? createCodeId,
     leaseMs: positiveInt(options.leaseMs, 60_000, 'leaseMs'),
     inFlightWaitMs: positiveInt(options.inFlightWaitMs, 10_000, 'inFlightWaitMs'),
+    settlementGraceMs: nonNegativeInt(options.settlementGraceMs, 'settlementGraceMs'),
     allowList: options.allowIps === undefined ? null : createIpAllowList(options.allowIps),
     rateLimiter:
       options.rateLimit === undefined ? null : createRateLimiter({ ...options.rateLimit, store: safeStore, now }),
   };
+  const voucher = createVoucherSigner(options.voucherKey, now);
   return {
-    issue: (input) => issue(ctx, input),
+    async issue(input) {
+      if (voucher === null) return issue(ctx, input);
+      // Before any store or API call: a created code whose token cannot be signed would be a half success.
+      if (typeof input?.orderId === 'string') voucher.checkOrderId(input.orderId);
+      const result = await issue(ctx, input);
+      return { ...result, voucherToken: await voucher.sign(result.code) };
+    },
     async get(idOrOrderId) {
       if (typeof idOrOrderId !== 'string' || idOrOrderId === '') return null;
       return (

@@ -1,6 +1,6 @@
 import { isPagoEfectivoKitError } from '../errors.js';
 import { log, type ServiceContext } from './_context.js';
-import { recordConfirmedPayment } from './confirm.js';
+import { inSettlementGrace, recordConfirmedPayment } from './confirm.js';
 import { takeOver } from './create.js';
 import { transition } from './lifecycle.js';
 import type { CipStatus } from './provider.js';
@@ -10,7 +10,7 @@ import type { CashCode } from './types.js';
 export interface SweepOptions {
   /** Codes per run (default 100): one `searchCips` call covers them all. */
   limit?: number;
-  /** The instant codes must have expired by (default: the service clock). */
+  /** The instant codes must have expired by, before the settlement grace (default: the service clock). */
   now?: Date;
 }
 
@@ -20,7 +20,10 @@ export interface SweepSummary {
   expired: number;
   /** Codes the API reports paid: missed notifications, recorded as payments (source `sweeper`). */
   paid: number;
-  /** Codes left pending: the API still reports them payable or in an unknown state, or a race moved them. */
+  /**
+   * Codes left pending: the API still reports them payable, in an unknown state or expired within the
+   * settlement grace, or a race moved them.
+   */
   skipped: number;
   /** Codes left pending because the API or the store failed; they are retried after their lease. */
   errors: number;
@@ -40,7 +43,8 @@ async function settle(
     else summary.skipped += 1;
     return;
   }
-  if (status !== null && status.state !== 'expired' && status.state !== 'deleted') {
+  const live = status !== null && status.state !== 'expired' && status.state !== 'deleted';
+  if (live || (status !== null && inSettlementGrace(ctx, status))) {
     summary.skipped += 1;
     return;
   }
@@ -70,7 +74,9 @@ export async function sweepExpired(ctx: ServiceContext, options: SweepOptions = 
   const limit = options.limit ?? 100;
   const now = options.now ?? ctx.now();
   const summary: SweepSummary = { expired: 0, paid: 0, skipped: 0, errors: 0, released: 0 };
-  const due = await ctx.store.claimExpired({ now, limit, leaseMs: ctx.leaseMs });
+  // Codes still inside the settlement grace are not due: a payment may yet be reported for them.
+  const cutoff = new Date(now.getTime() - ctx.settlementGraceMs);
+  const due = await ctx.store.claimExpired({ now: cutoff, limit, leaseMs: ctx.leaseMs });
   if (due.length > 0) {
     let statuses: Map<string, CipStatus>;
     try {
@@ -97,7 +103,8 @@ export async function sweepExpired(ctx: ServiceContext, options: SweepOptions = 
       }
     }
   }
-  summary.released = await releaseStaleReservations(ctx, now, limit);
+  // Leases are judged on the service clock: `options.now` only picks which codes count as expired.
+  summary.released = await releaseStaleReservations(ctx, ctx.now(), limit);
   log(ctx, 'info', 'sweep finished', { ...summary });
   return summary;
 }

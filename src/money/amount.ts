@@ -7,6 +7,8 @@ export type Currency = 'PEN' | 'USD';
 export const CURRENCIES: readonly Currency[] = ['PEN', 'USD'];
 
 const MAX_INTEGER_DIGITS = 16;
+/** 13 integer digits + 2 decimals = 15 significant digits, the most a double carries exactly. */
+const MAX_EXACT_NUMBER = 1e13;
 const DECIMAL_PATTERN = /^(\d+)(?:\.(\d{1,2}))?$/;
 
 /** Whether `value` is a supported currency code. */
@@ -37,16 +39,23 @@ function amountError(value: unknown, reason: string, path: string): ValidationEr
 /**
  * Parse a positive decimal amount into integer minor units (céntimos / cents).
  *
- * Accepts a decimal string (`"150.50"`, `"150.5"`, `"150"`) or a number whose shortest decimal
- * representation has at most two decimals (`150.5`). Never multiplies floats: the digits are read.
+ * Accepts a decimal string (`"150.50"`, `"150.5"`, `"150"`) or a number below 10 000 000 000 000 whose
+ * shortest decimal representation has at most two decimals (`150.5`). Never multiplies floats: the
+ * digits are read. Larger amounts must be strings: a double cannot tell them apart to the céntimo.
  *
  * @throws {ValidationError} `amount_invalid` for zero, negatives, NaN, exponent notation, more than two
- * decimals, more than 16 integer digits, or a value beyond `Number.MAX_SAFE_INTEGER` minor units.
+ * decimals, more than 16 integer digits, a value beyond `Number.MAX_SAFE_INTEGER` minor units, or a
+ * number too large to be exact.
  */
 export function parseAmount(value: string | number, path = 'amount'): number {
   let text: string;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw amountError(value, 'it must be a finite number', path);
+    // A double keeps any decimal of up to 15 significant digits exactly; beyond that, distinct amounts
+    // share one double (90071992547409.91 reads back as 90071992547409.9), so the digits are lost.
+    if (Math.abs(value) >= MAX_EXACT_NUMBER) {
+      throw amountError(value, 'numbers of 10 000 000 000 000 or more are not exact; pass a decimal string', path);
+    }
     text = String(value);
     if (/e/i.test(text)) throw amountError(value, 'exponent notation is not accepted; pass a decimal string', path);
   } else if (typeof value === 'string') {

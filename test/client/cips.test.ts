@@ -129,14 +129,14 @@ describe('toCreatedCip', () => {
   };
   const create: RequestContext = { operation: 'createCip', method: 'POST', path: '/v1/cips' };
 
-  it('reports the echoed amount, preferring the exact decimal sent when the echo is the same number', () => {
-    expect(toCreatedCip(data, '150.50', create, 201).amount).toBe('150.50');
-    expect(toCreatedCip({ ...data, amount: 150.4 }, '150.50', create, 201).amount).toBe('150.40');
-    expect(toCreatedCip({ ...data, amount: '150.5' }, '150.50', create, 201).amount).toBe('150.50');
+  it('reports the echoed amount as a two-decimal string', () => {
+    expect(toCreatedCip(data, create, 201).amount).toBe('150.50');
+    expect(toCreatedCip({ ...data, amount: 150.4 }, create, 201).amount).toBe('150.40');
+    expect(toCreatedCip({ ...data, amount: '150.5' }, create, 201).amount).toBe('150.50');
   });
 
   it('marks an unreadable created CIP as an unknown outcome', () => {
-    expect(() => toCreatedCip({ ...data, currency: 'EUR' }, '150.50', create, 201)).toThrow(
+    expect(() => toCreatedCip({ ...data, currency: 'EUR' }, create, 201)).toThrow(
       expect.objectContaining({
         code: 'api_unexpected_response',
         details: { operation: 'createCip', outcomeUnknown: true },

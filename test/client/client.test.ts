@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPagoEfectivoClient, PAGOEFECTIVO_BASE_URLS } from '../../src/client/index.js';
 import { isPagoEfectivoKitError } from '../../src/errors.js';
 import { createFakePagoEfectivo, type FakePagoEfectivo } from '../../src/testing/index.js';
@@ -126,13 +126,17 @@ describe('createPagoEfectivoClient over real HTTP', () => {
   });
 
   it('times out over HTTP while the fake holds the answer back', async () => {
-    fake = createFakePagoEfectivo({ ...CREDENTIALS, start: START });
-    const baseUrl = await fake.listen();
-    const client = createPagoEfectivoClient({ ...CREDENTIALS, baseUrl, now: fake.now, timeoutMs: 50 });
+    const held = createFakePagoEfectivo({ ...CREDENTIALS, start: START });
+    fake = held;
+    const baseUrl = await held.listen();
+    // A generous timeout: on a loaded machine a 50 ms budget can run out before the request even reaches
+    // the fake, and then there is no CIP to find. The fake holds its answer back far longer than that.
+    const client = createPagoEfectivoClient({ ...CREDENTIALS, baseUrl, now: held.now, timeoutMs: 250 });
     await client.authenticate();
-    fake.delayNext({ operation: 'createCip', delayMs: 300 });
+    held.delayNext({ operation: 'createCip', delayMs: 1_500 });
     await expect(client.createCip(order())).rejects.toMatchObject({ name: 'TimeoutError', code: 'timeout' });
-    expect(fake.getCip('2401557')?.state).toBe('generated');
+    // The effect happened even though the answer never arrived (the outcome-unknown case).
+    await vi.waitFor(() => expect(held.getCip('2401557')?.state).toBe('generated'));
   });
 
   it('reports a dropped connection as a NetworkError', async () => {

@@ -3,6 +3,7 @@ import { type CashCodes, type CashCodesOptions, createCashCodes } from '../../sr
 import type { CashCodeProvider } from '../../src/codes/provider.js';
 import type { PaymentNotice, PaymentOutcome } from '../../src/codes/types.js';
 import { parseAmount } from '../../src/money/index.js';
+import type { CashCodeStore } from '../../src/storage/contract.js';
 import { type MemoryStore, memoryStore } from '../../src/storage/memory.js';
 import { createFakePagoEfectivo, type FakePagoEfectivo } from '../../src/testing/index.js';
 import { parseApiTimestamp } from '../../src/time/index.js';
@@ -56,6 +57,8 @@ export interface HarnessExtras {
   clientTimeoutMs?: number;
   /** Put something between the service and the client (fault injection, crash simulation). */
   wrapProvider?: (client: PagoEfectivoClient) => CashCodeProvider;
+  /** Put something between the service and the memory store (latency, fault injection). */
+  wrapStore?: (store: MemoryStore) => CashCodeStore;
 }
 
 /** The fake PagoEfectivo + the real client + memoryStore + the service, all on one fake clock. */
@@ -85,7 +88,8 @@ export function createHarness(overrides: Partial<CashCodesOptions> = {}, extras:
     error: (message: string, fields: Record<string, unknown> = {}) => logs.push({ level: 'error', message, fields }),
   };
   const provider = extras.wrapProvider?.(client) ?? client;
-  const codes = createCashCodes({ client: provider, store, now, logger, ...overrides });
+  const serviceStore = extras.wrapStore?.(store) ?? store;
+  const codes = createCashCodes({ client: provider, store: serviceStore, now, logger, ...overrides });
   const outcomes: PaymentOutcome[] = [];
   fake.setWebhookTarget({
     handler: async (request) => {

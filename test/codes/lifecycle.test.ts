@@ -22,6 +22,7 @@ function context(): ServiceContext {
     newId: () => 'pc_test',
     leaseMs: 1000,
     inFlightWaitMs: 10,
+    settlementGraceMs: 0,
     allowList: null,
     rateLimiter: null,
   };

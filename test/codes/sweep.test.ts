@@ -90,4 +90,17 @@ describe('sweepExpired', () => {
     expect(h.fake.stats()).toMatchObject({ createCip: 2, deleteCip: 1 });
     await expect(h.codes.issue(order('ORD-1'))).resolves.toEqual({ code: resumed.code, created: false });
   });
+
+  it('judges reservation leases on the service clock, not on the `now` it sweeps expiries for', async () => {
+    const h = createHarness({ leaseMs: 10_000 });
+    h.fake.delayNext({ operation: 'createCip', delayMs: 100 });
+    const first = h.codes.issue(order('ORD-LIVE'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await h.codes.get('ORD-LIVE'))?.status).toBe('reserving');
+    // A sweep asked about a later instant must not take over a reservation whose worker is alive.
+    const later = new Date(h.now().getTime() + 2 * HOUR);
+    expect(await h.codes.sweepExpired({ now: later })).toMatchObject({ released: 0 });
+    await expect(first).resolves.toMatchObject({ created: true });
+    expect(h.fake.stats()).toMatchObject({ createCip: 1, deleteCip: 0 });
+  });
 });

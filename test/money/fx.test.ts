@@ -38,7 +38,9 @@ describe('convertPrice', () => {
   });
 
   it('rounds down below the half', () => {
-    expect(convertPrice({ amount: '1.00', from: 'USD', to: 'PEN', rate: '3.754', source: 'SBS', quotedAt }).amountMinor).toBe(375);
+    expect(
+      convertPrice({ amount: '1.00', from: 'USD', to: 'PEN', rate: '3.754', source: 'SBS', quotedAt }).amountMinor,
+    ).toBe(375);
   });
 
   it('matches exact integer arithmetic for any price and rate', () => {

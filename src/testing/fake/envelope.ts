@@ -30,9 +30,43 @@ export interface FakeFieldError {
   field: string;
 }
 
+const RAW: unique symbol = Symbol('pagoefectivo-kit.fake.rawNumber');
+
+/** A JSON number token written digit for digit, never through a double (see {@link rawNumber}). */
+export interface RawNumber {
+  readonly [RAW]: string;
+}
+
+/**
+ * Mark a decimal string (e.g. `"90071992547409.91"`) to be written as a bare JSON number token, as
+ * PagoEfectivo's server writes its decimals. `Number(…)` would round amounts beyond 15 significant
+ * digits before they reach the wire.
+ */
+export function rawNumber(token: string): RawNumber {
+  if (!/^\d+(?:\.\d+)?$/.test(token)) throw new RangeError(`not a plain decimal token: ${token}`);
+  return { [RAW]: token };
+}
+
+function isRawNumber(value: unknown): value is RawNumber {
+  return typeof value === 'object' && value !== null && RAW in value;
+}
+
+/** Serialise like `JSON.stringify`, writing {@link RawNumber}s as their exact tokens. */
+export function toJsonText(body: unknown): string {
+  const tokens: string[] = [];
+  const text = JSON.stringify(body, (_key, value: unknown) => {
+    if (!isRawNumber(value)) return value;
+    tokens.push(value[RAW]);
+    return `\u0000${tokens.length - 1}\u0000`;
+  });
+  return tokens.length === 0
+    ? text
+    : text.replace(/"\\u0000(\d+)\\u0000"/g, (_match, index: string) => tokens[Number(index)]!);
+}
+
 /** A JSON response with the given status. */
 export function jsonResponse(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), {
+  return new Response(toJsonText(body), {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8' },
   });

@@ -7,12 +7,14 @@ import {
   invalidValue,
   lowerKeys,
   parseJson,
+  rawNumber,
   required,
   success,
   textOf,
 } from './envelope.js';
 import type { FakeCip, FakeCipState, FakeStatus } from './types.js';
 import { validateCreate } from './validate-create.js';
+import { amountToken } from './webhook.js';
 
 /** Settings of the fake's CIP ledger. */
 export interface FakeLedgerConfig {
@@ -95,7 +97,7 @@ export function createFakeLedger(config: FakeLedgerConfig): FakeLedger {
       return success(201, {
         cip: Number(cip),
         currency: record.currency,
-        amount: Number(formatAmount(record.amountMinor)),
+        amount: rawNumber(amountToken(formatAmount(record.amountMinor))),
         transactionCode: record.transactionCode,
         dateExpiry: formatLimaTimestamp(record.dateExpiry),
         cipUrl: record.cipUrl,
@@ -116,7 +118,7 @@ export function createFakeLedger(config: FakeLedgerConfig): FakeLedger {
           {
             cip: Number(record.cip),
             transactionCode: record.transactionCode,
-            amount: Number(formatAmount(record.amountMinor)),
+            amount: rawNumber(amountToken(formatAmount(record.amountMinor))),
             currency: record.currency,
             status: status.code,
             statusName: status.name,
