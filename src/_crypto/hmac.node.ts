@@ -3,9 +3,10 @@
  * both are pinned by the same vectors in `test/webhooks/hmac-seam.test.ts`.
  *
  * Every function is synchronous work wrapped in an already-resolved promise: node:crypto's HMAC of a
- * 1 KB body takes a few microseconds, far less than a round trip to a worker thread would.
+ * 1 KB body takes a few microseconds, far less than a round trip to a worker thread would. The verify
+ * is also exported without the promise (`hmacSha256VerifySync`), for `verifyWebhook`'s single async step.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 
 /** Lowercase hex SHA-256 of UTF-8 text or bytes. */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
@@ -15,6 +16,48 @@ export async function sha256Hex(data: string | Uint8Array): Promise<string> {
 /** Lowercase hex HMAC-SHA256 of `message` keyed with the UTF-8 bytes of `secret`. */
 export async function hmacSha256Hex(secret: string, message: string | Uint8Array): Promise<string> {
   return createHmac('sha256', secret).update(message).digest('hex');
+}
+
+let scratch: Buffer | undefined;
+const keyCache = new Map<string, KeyObject>();
+
+/** The secret as a KeyObject, made once: createHmac then skips re-encoding the string on every call. */
+function secretKey(secret: string): KeyObject {
+  let key = keyCache.get(secret);
+  if (key === undefined) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    // A handful of secrets per process (rotation); cap the cache so it can never grow without bound.
+    if (keyCache.size > 16) keyCache.clear();
+    keyCache.set(secret, key);
+  }
+  return key;
+}
+
+/**
+ * The synchronous core of {@link hmacSha256Verify}, for callers that verify under one async boundary of
+ * their own (`verifyWebhook` on Node): same result, no promise per call. Only this seam has it; the
+ * portable seam exports `null` (WebCrypto is async only).
+ */
+export function hmacSha256VerifySync(
+  secrets: readonly string[],
+  message: string | Uint8Array,
+  signatureHex: string,
+): number {
+  if (typeof signatureHex !== 'string' || signatureHex.length !== 64) return -1;
+  // Decode into a reused buffer: nothing can interleave with this synchronous function.
+  scratch ??= Buffer.alloc(32);
+  const expected = scratch;
+  // Buffer's hex decoder stops at the first invalid pair, so fewer than 32 bytes means a non-hex character.
+  if (expected.write(signatureHex, 'hex') !== 32) return -1;
+  let match = -1;
+  for (let index = 0; index < secrets.length; index++) {
+    // update() takes the string as is (UTF-8, encoded natively): no TextEncoder copy on the hot path.
+    const actual = createHmac('sha256', secretKey(secrets[index] as string))
+      .update(message)
+      .digest();
+    if (timingSafeEqual(actual, expected) && match === -1) match = index;
+  }
+  return match;
 }
 
 /**
@@ -28,17 +71,7 @@ export async function hmacSha256Verify(
   message: string | Uint8Array,
   signatureHex: string,
 ): Promise<number> {
-  const expected = hexToBytes(signatureHex);
-  if (expected === null) return -1;
-  let match = -1;
-  for (let index = 0; index < secrets.length; index++) {
-    // update() takes the string as is (UTF-8, encoded natively): no TextEncoder copy on the hot path.
-    const actual = createHmac('sha256', secrets[index] as string)
-      .update(message)
-      .digest();
-    if (timingSafeEqual(actual, expected) && match === -1) match = index;
-  }
-  return match;
+  return hmacSha256VerifySync(secrets, message, signatureHex);
 }
 
 /** Decode 64 hex characters (any case) to 32 bytes; `null` if malformed. */

@@ -79,6 +79,15 @@ export async function hmacSha256Verify(
   return results.indexOf(true);
 }
 
+/**
+ * Synchronous HMAC verify, offered only where the platform has one: `null` here (WebCrypto is async
+ * only), a function in the node:crypto seam (`hmac.node.ts`), which `verifyWebhook` uses there so that
+ * one verification costs one promise rather than one per step.
+ */
+export const hmacSha256VerifySync:
+  | ((secrets: readonly string[], message: string | Uint8Array, signatureHex: string) => number)
+  | null = null;
+
 /** Decode 64 hex characters (any case) to 32 bytes; `null` if malformed. */
 export function hexToBytes(hex: string): Uint8Array | null {
   if (typeof hex !== 'string' || hex.length !== 64) return null;

@@ -1,4 +1,4 @@
-import { hmacSha256Verify } from '../_crypto/hmac.js';
+import { hmacSha256Verify, hmacSha256VerifySync } from '../_crypto/hmac.js';
 import type { PaymentNotice, PaymentOutcome } from '../codes/types.js';
 import { isPagoEfectivoKitError } from '../errors.js';
 import { dedupeKey, encodeOutcome, isOutcome, replayResponse } from './_internal/dedupe.js';
@@ -28,7 +28,7 @@ import type { CipPaidEvent, WebhookEvent } from './schemas.js';
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const config = resolveHandlerOptions(options);
   const { codes, store, logger, maxBodyBytes } = config;
-  const verify = prepareVerifier(hmacSha256Verify, config.secrets);
+  const verify = prepareVerifier(hmacSha256Verify, config.secrets, hmacSha256VerifySync);
 
   // A throwing logger or onError must never turn a processed notification into a failure.
   function log(level: 'info' | 'warn' | 'error', message: string, data: Record<string, unknown>): void {

@@ -84,8 +84,11 @@ const AmountSchema: v.GenericSchema<unknown, number> = v.pipe(
   }),
 );
 
-/** `paymentDate` is kept leniently: its exact spelling is not documented, and a payment must not be lost over it. */
-function paidAtOf(paymentDate: string | null): Date | null {
+/**
+ * `paidAt` of a notification. `paymentDate` is kept leniently: its exact spelling is not documented,
+ * and a payment must not be lost over it. Internal (shared with the parser's fast path), not re-exported.
+ */
+export function paidAtOf(paymentDate: string | null): Date | null {
   if (paymentDate === null) return null;
   try {
     return parseApiTimestamp(paymentDate, 'data.paymentDate');

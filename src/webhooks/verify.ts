@@ -1,4 +1,4 @@
-import { hmacSha256Verify } from '../_crypto/hmac.js';
+import { hmacSha256Verify, hmacSha256VerifySync } from '../_crypto/hmac.js';
 import { createVerifier, type VerifyWebhookOptions, type WebhookVerifier } from './_internal/verifier.js';
 import type { CipPaidEvent, UnknownWebhookEvent, WebhookEvent } from './schemas.js';
 
@@ -24,6 +24,6 @@ let verifier: WebhookVerifier | undefined;
  * `signature_malformed`, `signature_mismatch` or `malformed_payload` (issues in `details.issues`).
  */
 export function verifyWebhook(options: VerifyWebhookOptions): Promise<WebhookEvent> {
-  verifier ??= createVerifier(hmacSha256Verify);
+  verifier ??= createVerifier(hmacSha256Verify, hmacSha256VerifySync);
   return verifier(options);
 }

@@ -19,7 +19,11 @@ function dateCode(fn: () => unknown): string | undefined {
 }
 
 // Peru has observed UTC-5 without daylight saving since April 1994.
-const since1994 = fc.date({ min: new Date('1994-04-02T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true });
+const since1994 = fc.date({
+  min: new Date('1994-04-02T00:00:00Z'),
+  max: new Date('2099-12-31T23:59:59Z'),
+  noInvalidDate: true,
+});
 
 describe('formatLimaTimestamp', () => {
   it('writes the API format with the -05:00 offset', () => {
@@ -45,12 +49,14 @@ describe('formatLimaTimestamp', () => {
 describe('parseApiTimestamp', () => {
   const instant = new Date('2024-03-05T15:15:30Z');
 
-  it.each(['2024-03-05T10:15:30-05:00', '2024-03-05 10:15:30-05:00', '2024-03-05T10:15:30-0500', '2024-03-05T15:15:30Z'])(
-    'reads %s',
-    (text) => {
-      expect(parseApiTimestamp(text)).toEqual(instant);
-    },
-  );
+  it.each([
+    '2024-03-05T10:15:30-05:00',
+    '2024-03-05 10:15:30-05:00',
+    '2024-03-05T10:15:30-0500',
+    '2024-03-05T15:15:30Z',
+  ])('reads %s', (text) => {
+    expect(parseApiTimestamp(text)).toEqual(instant);
+  });
 
   it('reads fractional seconds and other offsets', () => {
     expect(parseApiTimestamp('2024-03-05T10:15:30.250-05:00')).toEqual(new Date('2024-03-05T15:15:30.250Z'));
@@ -61,12 +67,16 @@ describe('parseApiTimestamp', () => {
     expect(parseApiTimestamp('1900-01-01T00:00:00-05:00')).toBeNull();
   });
 
-  it.each(['', '2024-03-05', '2024-02-30T10:00:00-05:00', '2024-03-05T25:00:00-05:00', 'yesterday', '2024-03-05T10:15:30'])(
-    'rejects %j',
-    (text) => {
-      expect(dateCode(() => parseApiTimestamp(text))).toBe('date_invalid');
-    },
-  );
+  it.each([
+    '',
+    '2024-03-05',
+    '2024-02-30T10:00:00-05:00',
+    '2024-03-05T25:00:00-05:00',
+    'yesterday',
+    '2024-03-05T10:15:30',
+  ])('rejects %j', (text) => {
+    expect(dateCode(() => parseApiTimestamp(text))).toBe('date_invalid');
+  });
 
   it('round-trips what formatLimaTimestamp writes (second precision)', () => {
     fc.assert(

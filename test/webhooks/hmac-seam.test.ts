@@ -45,6 +45,21 @@ describe.each(IMPLEMENTATIONS)('HMAC seam ($name)', ({ hmac }) => {
     }
   });
 
+  it('gives the same answers synchronously where the seam has a sync verify (node:crypto only)', () => {
+    const verifySync = hmac.hmacSha256VerifySync;
+    if (verifySync === null) return; // WebCrypto: async only, by design
+    expect(verifySync([SECRET], VECTOR_BODY, VECTOR_SIGNATURE)).toBe(0);
+    expect(verifySync([SECRET], utf8(VECTOR_BODY), VECTOR_SIGNATURE.toUpperCase())).toBe(0);
+    expect(verifySync(['old-secret', SECRET], VECTOR_BODY, VECTOR_SIGNATURE)).toBe(1);
+    expect(verifySync(['other'], VECTOR_BODY, VECTOR_SIGNATURE)).toBe(-1);
+    expect(verifySync([], VECTOR_BODY, VECTOR_SIGNATURE)).toBe(-1);
+    // A malformed signature after a valid one: the reused decode buffer must not leak the earlier bytes.
+    for (const bad of ['', `${VECTOR_SIGNATURE.slice(0, 62)}g0`, `g${VECTOR_SIGNATURE.slice(1)}`, 42 as never]) {
+      expect(verifySync([SECRET], VECTOR_BODY, VECTOR_SIGNATURE)).toBe(0);
+      expect(verifySync([SECRET], VECTOR_BODY, bad)).toBe(-1);
+    }
+  });
+
   it('decodes exactly 64 hex characters and refuses anything else', () => {
     const bytes = hmac.hexToBytes(`00ff${'Ab'.repeat(30)}`);
     expect(bytes && Array.from(bytes.slice(0, 3))).toEqual([0x00, 0xff, 0xab]);

@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { isPagoEfectivoKitError, WebhookVerificationError } from '../../src/errors.js';
-import { createVerifier } from '../../src/webhooks/_internal/verifier.js';
+import { createVerifier, prepareVerifier } from '../../src/webhooks/_internal/verifier.js';
 import { verifyWebhook } from '../../src/webhooks/index.js';
 import { IMPLEMENTATIONS, paidBody, SECRET, sign, VECTOR_BODY, VECTOR_SIGNATURE } from './_helpers.js';
 
@@ -24,7 +24,7 @@ async function rejection(promise: Promise<unknown>, code: string): Promise<Webho
 }
 
 describe.each(IMPLEMENTATIONS)('verifyWebhook ($name)', ({ hmac }) => {
-  const verify = createVerifier(hmac.hmacSha256Verify);
+  const verify = createVerifier(hmac.hmacSha256Verify, hmac.hmacSha256VerifySync);
 
   it('accepts the protocol §5 vector and returns the typed cip.paid event', async () => {
     const event = await verify({ body: VECTOR_BODY, signature: VECTOR_SIGNATURE, secretKey: SECRET });
@@ -163,6 +163,20 @@ describe.each(IMPLEMENTATIONS)('verifyWebhook ($name)', ({ hmac }) => {
 
   it('checks the signature before parsing: an unsigned malformed body is a signature error', async () => {
     await rejection(verify({ body: 'not json', signature: VECTOR_SIGNATURE, secretKey: SECRET }), 'signature_mismatch');
+  });
+});
+
+describe.each(IMPLEMENTATIONS)('prepared verifier of the handler ($name)', ({ hmac }) => {
+  const verify = prepareVerifier(hmac.hmacSha256Verify, ['previous-secret', SECRET], hmac.hmacSha256VerifySync);
+
+  it('verifies with pre-normalised secrets and keeps every error code', async () => {
+    const event = await verify(new TextEncoder().encode(VECTOR_BODY), VECTOR_SIGNATURE.toUpperCase());
+    expect(event).toMatchObject({ type: 'cip.paid', amountMinor: 15050, paidAt: new Date('2024-03-05T17:00:07Z') });
+    await rejection(verify(`${VECTOR_BODY} `, VECTOR_SIGNATURE), 'signature_mismatch');
+    await rejection(verify(VECTOR_BODY, ` ${VECTOR_SIGNATURE.slice(1)}`), 'signature_malformed');
+    await rejection(verify(VECTOR_BODY, undefined), 'signature_missing');
+    await rejection(verify(JSON.parse(VECTOR_BODY) as never, VECTOR_SIGNATURE), 'body_not_raw');
+    await rejection(verify('{}', sign('{}')), 'malformed_payload');
   });
 });
 

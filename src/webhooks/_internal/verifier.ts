@@ -1,7 +1,8 @@
 /**
  * The verification pipeline, parameterised by the crypto seam so that one test suite can run it with
  * both the node:crypto and the WebCrypto implementation. The public `verifyWebhook` binds the seam
- * the build selected (`../../_crypto/hmac.js`).
+ * the build selected (`../../_crypto/hmac.js`). When the seam has a synchronous verify (node:crypto),
+ * the whole verification runs synchronously inside one async function: one promise per call.
  */
 import { WebhookVerificationError } from '../../errors.js';
 import { decodeBody, parseEventText } from '../parse.js';
@@ -14,6 +15,9 @@ export type HmacVerify = (
   message: string | Uint8Array,
   signatureHex: string,
 ) => Promise<number>;
+
+/** The seam's synchronous verify, where the platform has one (node:crypto); same result as {@link HmacVerify}. */
+export type HmacVerifySync = (secrets: readonly string[], message: string | Uint8Array, signatureHex: string) => number;
 
 /** Options of `verifyWebhook`. */
 export interface VerifyWebhookOptions {
@@ -44,25 +48,51 @@ function mismatch(): WebhookVerificationError {
   );
 }
 
+function eventOf(raw: string | Uint8Array): WebhookEvent {
+  return parseEventText(typeof raw === 'string' ? raw : decodeBody(raw));
+}
+
 /** Verification with pre-normalised secrets: the per-request hot path. */
-export function prepareVerifier(verifyHmac: HmacVerify, secrets: readonly string[]): PreparedVerifier {
+export function prepareVerifier(
+  verifyHmac: HmacVerify,
+  secrets: readonly string[],
+  verifyHmacSync: HmacVerifySync | null = null,
+): PreparedVerifier {
+  if (verifyHmacSync !== null) {
+    return async (body, signature) => {
+      const raw = rawBody(body);
+      if (verifyHmacSync(secrets, raw, signatureOf(signature, undefined)) < 0) throw mismatch();
+      return eventOf(raw);
+    };
+  }
   return async (body, signature) => {
     const raw = rawBody(body);
     const signatureHex = signatureOf(signature, undefined);
     if ((await verifyHmac(secrets, raw, signatureHex)) < 0) throw mismatch();
-    return parseEventText(typeof raw === 'string' ? raw : decodeBody(raw));
+    return eventOf(raw);
   };
 }
 
-/** Build `verifyWebhook` on top of one HMAC implementation. */
-export function createVerifier(verifyHmac: HmacVerify): WebhookVerifier {
+/**
+ * Build `verifyWebhook` on top of one HMAC implementation, and its synchronous twin when the seam
+ * has one. The checks and their order are the same either way.
+ */
+export function createVerifier(verifyHmac: HmacVerify, verifyHmacSync: HmacVerifySync | null = null): WebhookVerifier {
+  if (verifyHmacSync !== null) {
+    return async (options) => {
+      // A JavaScript caller may pass nothing at all: that reads as "no secret", the first thing checked.
+      const secrets = normalizeSecrets(options?.secretKey);
+      const raw = rawBody(options.body);
+      if (verifyHmacSync(secrets, raw, signatureOf(options.signature, options.headers)) < 0) throw mismatch();
+      return eventOf(raw);
+    };
+  }
   return async (options) => {
-    // A JavaScript caller may pass nothing at all: that reads as "no secret", the first thing checked.
     const { body, signature, headers, secretKey } = options ?? ({} as Partial<VerifyWebhookOptions>);
     const secrets = normalizeSecrets(secretKey);
     const raw = rawBody(body);
     const signatureHex = signatureOf(signature, headers);
     if ((await verifyHmac(secrets, raw, signatureHex)) < 0) throw mismatch();
-    return parseEventText(typeof raw === 'string' ? raw : decodeBody(raw));
+    return eventOf(raw);
   };
 }
