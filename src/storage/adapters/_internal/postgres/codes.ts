@@ -1,0 +1,118 @@
+import type { CashCode } from '../../../../codes/types.js';
+import { StorageError } from '../../../../errors.js';
+import { checkCode, checkKey, checkNextVersion, encodeCursor, resolveListFilter } from '../../../_memory/args.js';
+import type { ClaimExpiredOptions, ClaimOptions, ClaimResult, CodePage, ListCodesFilter } from '../../../contract.js';
+import { cloneCode, deserializeCode, serializeCode } from '../../../contract.js';
+import { checkClaimExpired, conflictError, orderChange, replacingWithoutCode } from '../shared.js';
+import { type PgQuery, type PgRow, uniqueViolation } from './query.js';
+import { codeStatements } from './sql.js';
+
+/** The code operations of the PostgreSQL store; each is a single, atomic SQL statement. */
+export interface PgCodeTable {
+  claimOrder(code: CashCode, options?: ClaimOptions): Promise<ClaimResult>;
+  getCode(id: string): Promise<CashCode | null>;
+  getCodeByCip(cip: string): Promise<CashCode | null>;
+  getCodeByOrder(orderId: string): Promise<CashCode | null>;
+  updateCode(code: CashCode, expectedVersion: number): Promise<boolean>;
+  listCodes(filter?: ListCodesFilter): Promise<CodePage>;
+  claimExpired(options: ClaimExpiredOptions): Promise<CashCode[]>;
+}
+
+const readCode = (row: PgRow | undefined): CashCode | null =>
+  row === undefined ? null : deserializeCode(row.data as string);
+
+/** The columns every write stores: the indexed fields beside the whole document. */
+function columns(code: CashCode): unknown[] {
+  return [
+    code.id,
+    code.orderId,
+    code.status,
+    code.version,
+    code.cip,
+    code.expiresAt,
+    code.updatedAt,
+    serializeCode(code),
+  ];
+}
+
+/** Create the code operations over `query` for tables named `<prefix>…`. */
+export function createPgCodeTable(query: PgQuery, prefix: string): PgCodeTable {
+  const sql = codeStatements(prefix);
+  const byOrder = async (orderId: string): Promise<CashCode | null> =>
+    readCode((await query(sql.byOrder, [checkKey(orderId, 'getCodeByOrder', 'orderId')]))[0]);
+
+  // Map unique violations to the invariant they protect; the statement was rolled back as a whole.
+  function conflict(error: unknown, operation: string, code: CashCode): unknown {
+    const constraint = uniqueViolation(error);
+    if (constraint === `${prefix}codes_cip_key`)
+      return conflictError('postgres', operation, 'cip_conflict', { cip: code.cip });
+    if (constraint === `${prefix}codes_pkey` || constraint === `${prefix}orders_code_key`) {
+      return conflictError('postgres', operation, 'id_conflict', { id: code.id });
+    }
+    return error;
+  }
+
+  return {
+    async claimOrder(code, options = {}) {
+      checkCode(code, 'claimOrder');
+      const replacing = options.replacing;
+      const statement = replacing === undefined ? sql.claimFree : sql.claimReplacing;
+      const values = replacing === undefined ? columns(code) : [...columns(code), replacing.id, replacing.version];
+      let rows: PgRow[];
+      try {
+        rows = await query(statement, values);
+      } catch (error) {
+        throw conflict(error, 'claimOrder', code);
+      }
+      if (rows.length === 1) return { claimed: true, code: cloneCode(code) };
+      // The claim lost: the order's pointer is committed (a conflicting insert waits for it), so read it.
+      const current = await byOrder(code.orderId);
+      if (current !== null) return { claimed: false, current };
+      if (replacing !== undefined) throw replacingWithoutCode();
+      throw new StorageError(`[postgres] store.claimOrder(): order ${code.orderId} is claimed but has no code.`, {
+        details: { operation: 'claimOrder', reason: 'dangling_order' },
+      });
+    },
+
+    getCode: async (id) => readCode((await query(sql.byId, [checkKey(id, 'getCode', 'id')]))[0]),
+    getCodeByCip: async (cip) => readCode((await query(sql.byCip, [checkKey(cip, 'getCodeByCip', 'cip')]))[0]),
+    getCodeByOrder: byOrder,
+
+    async updateCode(code, expectedVersion) {
+      checkNextVersion(code, expectedVersion);
+      let rows: PgRow[];
+      try {
+        rows = await query(sql.update, [...columns(code), expectedVersion]);
+      } catch (error) {
+        throw conflict(error, 'updateCode', code);
+      }
+      if (rows.length === 1) return true;
+      // Nothing matched: tell a stale version (false) from a refused change (typed error).
+      const stored = (await query(sql.versionOf, [code.id]))[0];
+      if (stored === undefined || stored.version !== expectedVersion) return false;
+      if (stored.order_id !== code.orderId) throw orderChange(stored.order_id as string);
+      throw conflictError('postgres', 'updateCode', 'cip_immutable', { id: code.id, cip: stored.cip });
+    },
+
+    async listCodes(filter) {
+      const { statuses, updatedSince, limit, afterId } = resolveListFilter(filter);
+      const rows = await query(sql.list, [
+        afterId,
+        statuses === null ? null : [...statuses],
+        updatedSince === null ? null : new Date(updatedSince),
+        limit + 1,
+      ]);
+      const codes = rows.slice(0, limit).map((row) => deserializeCode(row.data as string));
+      const last = codes.at(-1);
+      return { codes, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.id) : null };
+    },
+
+    async claimExpired(options) {
+      const { cutoff, limit, leaseMs } = checkClaimExpired(options);
+      const rows = await query(sql.claimExpired, [new Date(cutoff), limit, leaseMs]);
+      const taken = rows.map((row) => deserializeCode(row.data as string));
+      // RETURNING has no order: hand out the oldest expiry first, like every store.
+      return taken.sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || (a.id < b.id ? -1 : 1));
+    },
+  };
+}

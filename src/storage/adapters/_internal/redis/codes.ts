@@ -1,0 +1,110 @@
+import type { CashCode } from '../../../../codes/types.js';
+import { StorageError } from '../../../../errors.js';
+import { checkCode, checkKey, checkNextVersion, encodeCursor, resolveListFilter } from '../../../_memory/args.js';
+import type { ClaimExpiredOptions, ClaimOptions, ClaimResult, CodePage, ListCodesFilter } from '../../../contract.js';
+import { cloneCode, deserializeCode, serializeCode } from '../../../contract.js';
+import { checkClaimExpired, conflictError, orderChange, replacingWithoutCode } from '../shared.js';
+import type { RedisCommands, RunScript } from './client.js';
+import { CLAIM_EXPIRED, CLAIM_ORDER, LIST_CODES, LOOKUP, UPDATE_CODE } from './scripts.js';
+
+/** The code operations of the Redis store; every write is one Lua script. */
+export interface RedisCodeTable {
+  claimOrder(code: CashCode, options?: ClaimOptions): Promise<ClaimResult>;
+  getCode(id: string): Promise<CashCode | null>;
+  getCodeByCip(cip: string): Promise<CashCode | null>;
+  getCodeByOrder(orderId: string): Promise<CashCode | null>;
+  updateCode(code: CashCode, expectedVersion: number): Promise<boolean>;
+  listCodes(filter?: ListCodesFilter): Promise<CodePage>;
+  claimExpired(options: ClaimExpiredOptions): Promise<CashCode[]>;
+}
+
+/** Index entries one `listCodes` script call scans at most, so a listing never blocks Redis for long. */
+const LIST_BATCH = 500;
+
+const docOf = (reply: unknown): CashCode | null => (typeof reply === 'string' ? deserializeCode(reply) : null);
+const docsOf = (replies: readonly unknown[]): CashCode[] =>
+  replies.filter((reply): reply is string => typeof reply === 'string').map(deserializeCode);
+
+/** The fields every script write receives, as strings (instants as epoch ms, `''` for no CIP). */
+function fields(code: CashCode): Record<'cip' | 'version' | 'exp' | 'upd' | 'doc', string> {
+  return {
+    cip: code.cip ?? '',
+    version: String(code.version),
+    exp: String(code.expiresAt.getTime()),
+    upd: String(code.updatedAt.getTime()),
+    doc: serializeCode(code),
+  };
+}
+
+function unexpected(operation: string, reply: unknown): StorageError {
+  return new StorageError(`[redis] store.${operation}(): unexpected script reply ${JSON.stringify(reply)}.`, {
+    details: { operation },
+  });
+}
+
+/** Create the code operations; `prefix` is the store's key prefix (without the client's own). */
+export function createRedisCodeTable(redis: RedisCommands, run: RunScript, prefix: string): RedisCodeTable {
+  return {
+    async claimOrder(code, options = {}) {
+      checkCode(code, 'claimOrder');
+      const { cip, version, exp, upd, doc } = fields(code);
+      const replacing = options.replacing;
+      const args = [code.id, code.orderId, cip, code.status, version, exp, upd, doc];
+      args.push(replacing?.id ?? '', replacing === undefined ? '' : String(replacing.version));
+      const [outcome, current] = (await run(CLAIM_ORDER, args)) as [string, unknown?];
+      if (outcome === 'claimed') return { claimed: true, code: cloneCode(code) };
+      if (outcome === 'current' && typeof current === 'string')
+        return { claimed: false, current: deserializeCode(current) };
+      if (outcome === 'no_code') throw replacingWithoutCode();
+      if (outcome === 'id_conflict') throw conflictError('redis', 'claimOrder', 'id_conflict', { id: code.id });
+      if (outcome === 'cip_conflict') throw conflictError('redis', 'claimOrder', 'cip_conflict', { cip: code.cip });
+      throw unexpected('claimOrder', outcome);
+    },
+
+    getCode: async (id) => docOf(await redis.hget(`${prefix}code:${checkKey(id, 'getCode', 'id')}`, 'doc')),
+    getCodeByCip: async (cip) => docOf(await run(LOOKUP, ['cip', checkKey(cip, 'getCodeByCip', 'cip')])),
+    getCodeByOrder: async (orderId) =>
+      docOf(await run(LOOKUP, ['order', checkKey(orderId, 'getCodeByOrder', 'orderId')])),
+
+    async updateCode(code, expectedVersion) {
+      checkNextVersion(code, expectedVersion);
+      const { cip, version, exp, upd, doc } = fields(code);
+      const args = [code.id, String(expectedVersion), version, code.orderId, cip, code.status, exp, upd, doc];
+      const [outcome, stored] = (await run(UPDATE_CODE, args)) as [string, string?];
+      if (outcome === 'updated') return true;
+      if (outcome === 'stale') return false;
+      if (outcome === 'order_change') throw orderChange(stored ?? '');
+      if (outcome === 'cip_immutable') {
+        throw conflictError('redis', 'updateCode', 'cip_immutable', { id: code.id, cip: stored });
+      }
+      if (outcome === 'cip_conflict') throw conflictError('redis', 'updateCode', 'cip_conflict', { cip: code.cip });
+      throw unexpected('updateCode', outcome);
+    },
+
+    async listCodes(filter) {
+      const { statuses, updatedSince, limit, afterId } = resolveListFilter(filter);
+      // One status has its own index; several are filtered while scanning the index of all codes.
+      const only = statuses?.size === 1 ? [...statuses][0]! : null;
+      const index = only === null ? 'all' : `status:${only}`;
+      const filterArgs = only === null && statuses !== null ? [...statuses] : [];
+      const since = updatedSince === null ? '' : String(updatedSince);
+      const found: CashCode[] = [];
+      let after = afterId ?? '';
+      for (;;) {
+        const args = [index, after, since, limit + 1 - found.length, LIST_BATCH, ...filterArgs];
+        const [exhausted, last, ...docs] = (await run(LIST_CODES, args)) as [number, string, ...unknown[]];
+        found.push(...docsOf(docs));
+        if (found.length > limit || exhausted === 1) break;
+        after = last;
+      }
+      const codes = found.slice(0, limit);
+      const lastCode = codes.at(-1);
+      return { codes, nextCursor: found.length > limit && lastCode !== undefined ? encodeCursor(lastCode.id) : null };
+    },
+
+    async claimExpired(options) {
+      const { cutoff, limit, leaseMs } = checkClaimExpired(options);
+      return docsOf((await run(CLAIM_EXPIRED, [String(cutoff), limit, leaseMs])) as unknown[]);
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { ConfigurationError, StorageError, toStorageError, ValidationError } from '../../../errors.js';
+import { checkPositiveInt } from '../../_memory/args.js';
+import type { ClaimExpiredOptions } from '../../contract.js';
+
+// Helpers shared by the SQLite, PostgreSQL and Redis adapters. Argument checks come from the memory
+// store's `_memory/args.ts`, so every store rejects bad input with the same ValidationError.
+
+/** Why a store refused a write that would break one of its invariants. */
+export type ConflictReason = 'id_conflict' | 'cip_conflict' | 'cip_immutable';
+
+/**
+ * A {@link StorageError} for a write the store refused because it would break an invariant (an id or
+ * CIP that belongs to another code, a CIP that would change). Nothing was written.
+ */
+export function conflictError(
+  store: string,
+  operation: string,
+  reason: ConflictReason,
+  details: Record<string, unknown>,
+): StorageError {
+  const what: Record<ConflictReason, string> = {
+    id_conflict: `a code with id ${String(details.id)} already exists`,
+    cip_conflict: `CIP ${String(details.cip)} already belongs to another code`,
+    cip_immutable: `the CIP of code ${String(details.id)} is set and cannot change`,
+  };
+  return new StorageError(`[${store}] store.${operation}(): ${what[reason]}; nothing was written.`, {
+    details: { operation, reason, ...details },
+  });
+}
+
+/** The ValidationError of a replacing claim on an order that has no code (same as the memory store). */
+export function replacingWithoutCode(): ValidationError {
+  return new ValidationError('store.claimOrder(): options.replacing names a code the order does not have.', [
+    { path: 'options.replacing', message: 'The order has no code; claim it without `replacing`.' },
+  ]);
+}
+
+/** The ValidationError of an update that would move a code to another order. */
+export function orderChange(storedOrderId: string): ValidationError {
+  return new ValidationError('store.updateCode(): a code cannot move to another order.', [
+    { path: 'code.orderId', message: `must stay ${storedOrderId}.` },
+  ]);
+}
+
+/** Check the options of `claimExpired` and return them as numbers (epoch ms for `now`). */
+export function checkClaimExpired(options: ClaimExpiredOptions): { cutoff: number; limit: number; leaseMs: number } {
+  const limit = checkPositiveInt(options?.limit, 'claimExpired', 'limit');
+  const leaseMs = checkPositiveInt(options.leaseMs, 'claimExpired', 'leaseMs');
+  const now: unknown = options.now;
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    throw new ValidationError('store.claimExpired(): now must be a valid Date.', [
+      { path: 'now', message: 'must be a valid Date.' },
+    ]);
+  }
+  return { cutoff: now.getTime(), limit, leaseMs };
+}
+
+/**
+ * Run one store operation and turn any backend failure into a typed error: SDK errors pass through,
+ * everything else becomes a `StorageError` naming the store and the operation.
+ */
+export async function guard<T>(store: string, operation: string, task: () => Promise<T> | T): Promise<T> {
+  try {
+    return await task();
+  } catch (error) {
+    throw toStorageError(error, `${store}.${operation}`);
+  }
+}
+
+/**
+ * Check a name prefix option (`tablePrefix`, `keyPrefix`) against `pattern`; return `fallback` when it
+ * is omitted.
+ */
+export function checkPrefix(
+  factory: string,
+  option: string,
+  value: unknown,
+  fallback: string,
+  pattern: RegExp,
+  rule: string,
+): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new ConfigurationError(`${factory}(): \`${option}\` ${rule}, got ${JSON.stringify(value)}.`, {
+      details: { option },
+    });
+  }
+  return value;
+}

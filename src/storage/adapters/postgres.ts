@@ -1,0 +1,148 @@
+/**
+ * The PostgreSQL store: shared, durable state for several app instances, webhook workers and sweepers.
+ *
+ * It takes a `pg` Pool (or Client) that you create and own; the SDK never opens or closes connections
+ * and imports nothing from `pg` at run time. Every operation is one SQL statement that is atomic on
+ * its own: the order pointer is claimed with `INSERT … ON CONFLICT DO NOTHING`, codes are updated by
+ * compare-and-set on their version, the sweeper takes work with `FOR UPDATE SKIP LOCKED`, and
+ * `UNIQUE` constraints keep one current code per order and one code per CIP.
+ *
+ * @module storage/postgres
+ */
+import type { CashCodeStore } from '../contract.js';
+import { createPgCodeTable } from './_internal/postgres/codes.js';
+import { createPgKeyTable } from './_internal/postgres/keys.js';
+import { type PgClient, type PgQuery, pgQuery } from './_internal/postgres/query.js';
+import {
+  isUndefinedTable,
+  migrationScript,
+  readSchemaVersion,
+  SCHEMA_VERSION,
+  schemaError,
+} from './_internal/postgres/schema.js';
+import { checkPrefix, guard } from './_internal/shared.js';
+
+export type { PgClient } from './_internal/postgres/query.js';
+
+/** Options of {@link postgresStore}. */
+export interface PostgresStoreOptions {
+  /**
+   * Prefix of every table the store creates (`<prefix>codes`, `<prefix>orders`, `<prefix>keys`,
+   * `<prefix>counters`, `<prefix>log`, `<prefix>schema_migrations`): lowercase letters, digits and
+   * underscores, starting with a letter or underscore, at most 40 characters. Default `pagoefectivo_`.
+   * To use another schema, set the role's or the pool's `search_path`.
+   */
+  tablePrefix?: string;
+  /**
+   * Create or upgrade the tables on first use instead of failing with a `StorageError` that asks for
+   * `migrate()`. Convenient for development; in production, run `migrate()` at deploy time with a role
+   * allowed to run DDL and keep the app's role to data access. Default `false`.
+   */
+  autoMigrate?: boolean;
+}
+
+/** A {@link CashCodeStore} kept in PostgreSQL, plus its maintenance operations. */
+export interface PostgresStore extends CashCodeStore {
+  /** The validated table prefix. */
+  readonly tablePrefix: string;
+  /**
+   * Create the tables, or upgrade them to this release's schema version. Idempotent, and safe to run
+   * from several processes at once (an advisory lock serialises them; each step is one transaction).
+   */
+  migrate(): Promise<void>;
+  /**
+   * Delete expired dedupe markers, values and counters (they already read as absent) and return how
+   * many rows went. Run it now and then, for example after each sweeper pass.
+   */
+  purgeExpired(): Promise<number>;
+}
+
+/** The table prefix used when none is given. */
+export const DEFAULT_TABLE_PREFIX = 'pagoefectivo_';
+
+/** The schema version this release reads and writes (recorded in `<prefix>schema_migrations`). */
+export const POSTGRES_SCHEMA_VERSION: number = SCHEMA_VERSION;
+
+/**
+ * Create a {@link CashCodeStore} backed by PostgreSQL 11 or later.
+ *
+ * Operations do not create tables by themselves: call `await store.migrate()` once (at deploy time or
+ * on start-up), or pass `{ autoMigrate: true }`. Before that, every operation rejects with a
+ * `StorageError` whose message says so. Attach an `error` listener to your Pool, as `pg` requires:
+ * a connection lost in the middle of an operation rejects that operation with a `StorageError`, and
+ * nothing is half-written because every operation is a single statement.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { createCashCodes } from 'pagoefectivo-kit';
+ * import { postgresStore } from 'pagoefectivo-kit/storage/postgres';
+ *
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const store = postgresStore(pool);
+ * await store.migrate();
+ * const codes = createCashCodes({ client, store });
+ * ```
+ */
+export function postgresStore(client: PgClient, options: PostgresStoreOptions = {}): PostgresStore {
+  const prefix = checkPrefix(
+    'postgresStore',
+    'tablePrefix',
+    options.tablePrefix,
+    DEFAULT_TABLE_PREFIX,
+    /^[a-z_][a-z0-9_]{0,39}$/,
+    'must be lowercase letters, digits and underscores, start with a letter or underscore, at most 40 characters',
+  );
+  const raw = pgQuery(client);
+  let ready: Promise<void> | null = null;
+
+  async function migrate(): Promise<void> {
+    await raw(migrationScript(prefix));
+    ready = Promise.resolve();
+  }
+
+  async function check(): Promise<void> {
+    const found = await readSchemaVersion(raw, prefix);
+    if (found === null || found < SCHEMA_VERSION) throw schemaError(prefix, found);
+  }
+
+  // Every statement waits for the one-time schema check (or migration); a failed check is retried by
+  // the next operation, so running migrate() later heals a store created too early.
+  const query: PgQuery = async (text, values) => {
+    ready ??= (options.autoMigrate === true ? migrate() : check()).catch((error: unknown) => {
+      ready = null;
+      throw error;
+    });
+    await ready;
+    try {
+      return await raw(text, values);
+    } catch (error) {
+      throw isUndefinedTable(error) ? schemaError(prefix, null, error) : error;
+    }
+  };
+  const codes = createPgCodeTable(query, prefix);
+  const keys = createPgKeyTable(query, prefix);
+  const op = <T>(operation: string, task: () => Promise<T>): Promise<T> => guard('postgres', operation, task);
+
+  return {
+    name: 'postgres',
+    tablePrefix: prefix,
+    migrate: () => op('migrate', migrate),
+    purgeExpired: () => op('purgeExpired', () => keys.purgeExpired()),
+    claimOrder: (code, claimOptions) => op('claimOrder', () => codes.claimOrder(code, claimOptions)),
+    getCode: (id) => op('getCode', () => codes.getCode(id)),
+    getCodeByCip: (cip) => op('getCodeByCip', () => codes.getCodeByCip(cip)),
+    getCodeByOrder: (orderId) => op('getCodeByOrder', () => codes.getCodeByOrder(orderId)),
+    updateCode: (code, expectedVersion) => op('updateCode', () => codes.updateCode(code, expectedVersion)),
+    listCodes: (filter) => op('listCodes', () => codes.listCodes(filter)),
+    claimExpired: (claimOptions) => op('claimExpired', () => codes.claimExpired(claimOptions)),
+    consumeOnce: (key, ttlMs) => op('consumeOnce', () => keys.consumeOnce(key, ttlMs)),
+    putValue: (key, value, ttlMs) => op('putValue', () => keys.putValue(key, value, ttlMs)),
+    getValue: (key) => op('getValue', () => keys.getValue(key)),
+    takeValue: (key) => op('takeValue', () => keys.takeValue(key)),
+    deleteKey: (key) => op('deleteKey', () => keys.deleteKey(key)),
+    hit: (key, limit, windowMs) => op('hit', () => keys.hit(key, limit, windowMs)),
+    appendLog: (entry) => op('appendLog', () => keys.appendLog(entry)),
+    readLog: (subject) => op('readLog', () => keys.readLog(subject)),
+  };
+}

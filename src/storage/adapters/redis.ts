@@ -1,0 +1,92 @@
+/**
+ * The Redis store: shared state for several app instances, webhook workers and sweepers.
+ *
+ * It takes an ioredis client that you create and own; the SDK imports nothing from ioredis at run time
+ * and never connects or quits. Every decision is one atomic Redis command or Lua script: claiming an
+ * order, compare-and-set updates, leasing expired codes to one sweeper (a sorted set by expiry plus a
+ * lease set), `SET NX PX` for dedupe keys, `GETDEL` for one-time values, and a counter whose TTL is set
+ * only when its window starts. Needs Redis 7 or later (or Valkey 7.2+).
+ *
+ * @module storage/redis
+ */
+import type { CashCodeStore } from '../contract.js';
+import { type RedisClient, redisCommands, scriptRunner } from './_internal/redis/client.js';
+import { createRedisCodeTable } from './_internal/redis/codes.js';
+import { createRedisKeyTable } from './_internal/redis/keys.js';
+import { checkPrefix, guard } from './_internal/shared.js';
+
+export type { RedisClient } from './_internal/redis/client.js';
+
+/** Options of {@link redisStore}. */
+export interface RedisStoreOptions {
+  /**
+   * Prefix of every key the store writes, after the client's own `keyPrefix` if it has one. Printable
+   * ASCII without spaces, 1–64 characters, conventionally ending in `:`. Default `pagoefectivo:`.
+   * On Redis Cluster include a hash tag (`{pagoefectivo}:`) so that every key of the store shares a
+   * slot, which the Lua scripts need.
+   */
+  keyPrefix?: string;
+}
+
+/** A {@link CashCodeStore} kept in Redis. */
+export interface RedisStore extends CashCodeStore {
+  /** The validated key prefix. */
+  readonly keyPrefix: string;
+}
+
+/** The key prefix used when none is given. */
+export const DEFAULT_KEY_PREFIX = 'pagoefectivo:';
+
+/**
+ * Create a {@link CashCodeStore} backed by Redis.
+ *
+ * Codes and lifecycle logs never expire, so give this store a Redis with persistence (AOF) and a
+ * `maxmemory-policy` of `noeviction` (or a `volatile-*` policy): an `allkeys-*` policy would silently
+ * evict payment codes. Dedupe markers, values and counters carry their own TTLs. When the connection is
+ * lost, operations reject with a `StorageError` (how fast depends on the client's `maxRetriesPerRequest`
+ * and offline queue), and because each operation is a single command or script nothing is half-written.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * import { createCashCodes } from 'pagoefectivo-kit';
+ * import { redisStore } from 'pagoefectivo-kit/storage/redis';
+ *
+ * const codes = createCashCodes({ client, store: redisStore(new Redis(process.env.REDIS_URL!)) });
+ * ```
+ */
+export function redisStore(client: RedisClient, options: RedisStoreOptions = {}): RedisStore {
+  const prefix = checkPrefix(
+    'redisStore',
+    'keyPrefix',
+    options.keyPrefix,
+    DEFAULT_KEY_PREFIX,
+    /^[\x21-\x7e]{1,64}$/,
+    'must be 1–64 printable ASCII characters without spaces',
+  );
+  const redis = redisCommands(client);
+  const run = scriptRunner(redis, prefix);
+  const codes = createRedisCodeTable(redis, run, prefix);
+  const keys = createRedisKeyTable(redis, run, prefix);
+  const op = <T>(operation: string, task: () => Promise<T>): Promise<T> => guard('redis', operation, task);
+
+  return {
+    name: 'redis',
+    keyPrefix: prefix,
+    claimOrder: (code, claimOptions) => op('claimOrder', () => codes.claimOrder(code, claimOptions)),
+    getCode: (id) => op('getCode', () => codes.getCode(id)),
+    getCodeByCip: (cip) => op('getCodeByCip', () => codes.getCodeByCip(cip)),
+    getCodeByOrder: (orderId) => op('getCodeByOrder', () => codes.getCodeByOrder(orderId)),
+    updateCode: (code, expectedVersion) => op('updateCode', () => codes.updateCode(code, expectedVersion)),
+    listCodes: (filter) => op('listCodes', () => codes.listCodes(filter)),
+    claimExpired: (claimOptions) => op('claimExpired', () => codes.claimExpired(claimOptions)),
+    consumeOnce: (key, ttlMs) => op('consumeOnce', () => keys.consumeOnce(key, ttlMs)),
+    putValue: (key, value, ttlMs) => op('putValue', () => keys.putValue(key, value, ttlMs)),
+    getValue: (key) => op('getValue', () => keys.getValue(key)),
+    takeValue: (key) => op('takeValue', () => keys.takeValue(key)),
+    deleteKey: (key) => op('deleteKey', () => keys.deleteKey(key)),
+    hit: (key, limit, windowMs) => op('hit', () => keys.hit(key, limit, windowMs)),
+    appendLog: (entry) => op('appendLog', () => keys.appendLog(entry)),
+    readLog: (subject) => op('readLog', () => keys.readLog(subject)),
+  };
+}
