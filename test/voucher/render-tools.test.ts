@@ -8,7 +8,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type RenderVoucherOptions, renderVoucher, type VoucherCode } from '../../src/voucher/index.js';
+import {
+  type RenderVoucherOptions,
+  readVoucherToken,
+  renderVoucher,
+  type VoucherCode,
+} from '../../src/voucher/index.js';
 import { verifyVoucherToken } from '../../src/voucher/token.js';
 import { CODE, CREATED, KEYS, OPTIONS } from './fixtures.js';
 
@@ -29,9 +34,10 @@ let counter = 0;
 async function inspect(
   code: VoucherCode,
   options: RenderVoucherOptions,
-): Promise<{ symbols: string[]; text: string; check: string }> {
+): Promise<{ symbols: string[]; text: string; check: string; pdf: Uint8Array }> {
   const file = path.join(folder, `voucher-${++counter}`);
-  writeFileSync(`${file}.pdf`, await renderVoucher(code, options));
+  const pdf = await renderVoucher(code, options);
+  writeFileSync(`${file}.pdf`, pdf);
   execFileSync('pdftoppm', ['-png', '-r', '100', '-singlefile', `${file}.pdf`, file]);
   const symbols = execFileSync('zbarimg', ['-q', `${file}.png`], {
     encoding: 'utf8',
@@ -41,7 +47,7 @@ async function inspect(
     .filter(Boolean);
   const text = execFileSync('pdftotext', ['-enc', 'UTF-8', `${file}.pdf`, '-'], { encoding: 'utf8' });
   const check = execFileSync('qpdf', ['--check', `${file}.pdf`], { encoding: 'utf8' });
-  return { symbols, text, check };
+  return { symbols, text, check, pdf };
 }
 
 async function expectScannable(code: VoucherCode, symbols: string[]): Promise<void> {
@@ -94,6 +100,25 @@ if (missing.length > 0) {
       expect(text).toContain('US$ 40.00');
       expect(text).toContain('PAYMENT CODE (CIP)');
       expect(text).toContain('Monday, November 30, 2026, 11:59 PM (Lima time)');
+    });
+
+    it('decodes the QR code byte-identical to the signed token for varied codes, at 100 dpi', async () => {
+      const codes: VoucherCode[] = [
+        { ...CODE, cip: '1', orderId: 'A' },
+        { ...CODE, cip: '27483910012345', orderId: 'ORDER-2026-11-000123', amountMinor: 99999999 },
+        { ...CODE, cip: '9000001', orderId: 'pedido_ñandú/ÄÖ#42', currency: 'USD' as const },
+        { ...CODE, cip: '5551234', orderId: 'x'.repeat(64) },
+      ];
+      for (const [index, code] of codes.entries()) {
+        const layout = index % 2 === 0 ? 'a4' : 'receipt';
+        const { symbols, check, pdf } = await inspect(code, { ...OPTIONS, layout });
+        const token = await readVoucherToken(pdf);
+        expect(token).toMatch(/^[\w.-]{100,}$/);
+        expect(symbols).toContain(`QR-Code:${token}`);
+        expect(symbols).toContain(`CODE-128:${code.cip}`);
+        expect(check).toContain('No syntax or stream encoding errors found');
+        expect(pdf.length).toBeLessThanOrEqual(25 * 1024);
+      }
     });
 
     it('transliterates names Helvetica cannot encode', async () => {

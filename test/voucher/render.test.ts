@@ -20,6 +20,23 @@ describe('renderVoucher', () => {
     expect(doc.getCreationDate()).toEqual(CREATED);
   });
 
+  it.each(['a4', 'receipt'] as const)('stays under 25 KB with the longest, most varied texts (%s)', async (layout) => {
+    const code = {
+      ...CODE,
+      cip: '27483910012345',
+      orderId: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/#.:+%&()abcdefghijklmnopq',
+      amountMinor: 12_345_678_901,
+      payer: { firstName: 'Maximiliano Alejandro José', lastName: 'Ñúñez de la Peña y Fernández-Cavada' },
+    };
+    const pdf = await renderVoucher(code, {
+      ...OPTIONS,
+      layout,
+      paymentConcept: 'Concepto '.repeat(15).trim(),
+      merchant: { name: 'Comercializadora Ñandú '.repeat(5).trim() },
+    });
+    expect(pdf.length).toBeLessThanOrEqual(25 * 1024);
+  });
+
   it('is byte-identical for the same input and pinned creationDate', async () => {
     const first = await renderVoucher(CODE, OPTIONS);
     const second = await renderVoucher(CODE, OPTIONS);

@@ -81,8 +81,8 @@ export function steps(
   const radius = at.size * 0.85;
   items.forEach((item, index) => {
     const baseline = y + at.size;
-    sheet.commands.push((page, top) => {
-      page.drawCircle({ x: at.x + radius, y: top(baseline - at.size * 0.35), size: radius, color: disc });
+    sheet.commands.push((painter, top) => {
+      painter.circle(at.x + radius, top(baseline - at.size * 0.35), radius, disc);
     });
     drawText(sheet, String(index + 1), at.x + radius, baseline, {
       size: at.size * 0.85,
@@ -113,8 +113,8 @@ export function notice(
   const height = lines.length * at.size * 1.3 + at.size * 1.3;
   const accent = at.mono ? COLORS.ink : COLORS.brand;
   drawBox(sheet, { x: at.x, y: at.y, width: at.width, height }, at.mono ? COLORS.paper : COLORS.notice, accent);
-  sheet.commands.push((page, top) => {
-    page.drawRectangle({ x: at.x, y: top(at.y + height), width: 3, height, color: accent });
+  sheet.commands.push((painter, top) => {
+    painter.rect(at.x, top(at.y + height), 3, height, accent);
   });
   lines.forEach((line, index) => {
     drawText(sheet, line, at.x + at.width / 2, at.y + at.size * 1.55 + index * at.size * 1.3, options);

@@ -22,8 +22,8 @@ function header(sheet: Sheet, content: VoucherContent, logo: PDFImage | null): v
   const name = fitText(sheet, content.merchantName, 250, nameOptions);
   if (logo) {
     const box = fitImage(logo, 150, 34);
-    sheet.commands.push((page, top) => {
-      page.drawImage(logo, { x: right - box.width, y: top(14 + box.height), ...box });
+    sheet.commands.push((painter, top) => {
+      painter.image(logo, right - box.width, top(14 + box.height), box.width, box.height);
     });
     drawText(sheet, name, right, 62, nameOptions);
     drawText(sheet, content.copy.merchantCaption, right, 74, { size: 7.5, align: 'right', color: COLORS.brandInk });
@@ -102,15 +102,13 @@ function footer(sheet: Sheet, content: VoucherContent): void {
     { size: 7.8, color: COLORS.muted },
   );
   drawText(sheet, `${content.issued}  ·  ${content.reference}`, M, last + 12, { size: 7.2, color: COLORS.muted });
-  sheet.commands.push(microtext(sheet.doc, content.microtext, { x: M, baseline: A4.height - 22, width, size: 2.4 }));
+  sheet.commands.push(microtext(content.microtext, { x: M, baseline: A4.height - 22, width, size: 2.4 }));
 }
 
 /** Lay out the A4 voucher on `sheet` (whose width must be {@link A4}'s); returns the page height. */
 export function layoutA4(sheet: Sheet, content: VoucherContent, token: string, logo: PDFImage | null): number {
   header(sheet, content, logo);
-  sheet.commands.push(
-    microtext(sheet.doc, content.microtext, { x: M, baseline: 99, width: A4.width - 2 * M, size: 2.4 }),
-  );
+  sheet.commands.push(microtext(content.microtext, { x: M, baseline: 99, width: A4.width - 2 * M, size: 2.4 }));
   const center = A4.width / 2;
   drawText(sheet, content.copy.cipLabel, center, 128, {
     size: 10,

@@ -23,8 +23,8 @@ function header(sheet: Sheet, content: VoucherContent, logo: PDFImage | null): n
   if (logo) {
     const box = fitImage(logo, 120, 32);
     const logoTop = y;
-    sheet.commands.push((page, top) => {
-      page.drawImage(logo, { x: CENTER - box.width / 2, y: top(logoTop + box.height), ...box });
+    sheet.commands.push((painter, top) => {
+      painter.image(logo, CENTER - box.width / 2, top(logoTop + box.height), box.width, box.height);
     });
     y += box.height + 6;
   }
@@ -41,21 +41,15 @@ function row(sheet: Sheet, label: string, value: string, y: number): number {
 }
 
 function dashedRule(sheet: Sheet, y: number): void {
-  sheet.commands.push((page, top) => {
-    page.drawLine({
-      start: { x: M, y: top(y) },
-      end: { x: RECEIPT_WIDTH - M, y: top(y) },
-      thickness: 0.6,
-      color: COLORS.muted,
-      dashArray: [2, 2],
-    });
+  sheet.commands.push((painter, top) => {
+    painter.line(M, top(y), RECEIPT_WIDTH - M, top(y), 0.6, COLORS.muted, [2, 2]);
   });
 }
 
 /** Lay out the receipt voucher on `sheet`; returns the page height that fits the content. */
 export function layoutReceipt(sheet: Sheet, content: VoucherContent, token: string, logo: PDFImage | null): number {
   let y = header(sheet, content, logo);
-  sheet.commands.push(microtext(sheet.doc, content.microtext, { x: M, baseline: y, width: INNER, size: 2 }));
+  sheet.commands.push(microtext(content.microtext, { x: M, baseline: y, width: INNER, size: 2 }));
   drawText(sheet, content.copy.cipLabel, CENTER, y + 16, {
     size: 7.5,
     bold: true,
@@ -132,6 +126,6 @@ export function layoutReceipt(sheet: Sheet, content: VoucherContent, token: stri
   );
   drawText(sheet, content.issued, M, y + 10, { size: 6, color: COLORS.muted });
   drawText(sheet, content.reference, M, y + 18, { size: 6, color: COLORS.muted });
-  sheet.commands.push(microtext(sheet.doc, content.microtext, { x: M, baseline: y + 28, width: INNER, size: 2 }));
+  sheet.commands.push(microtext(content.microtext, { x: M, baseline: y + 28, width: INNER, size: 2 }));
   return y + 40;
 }

@@ -58,6 +58,9 @@ export function buildContent(
   const places = options.whereToPay ?? copy.places;
   if (!Array.isArray(places) || places.length < 1 || places.length > 4) invalid('whereToPay', 'must list 1–4 places');
   const short = formatLimaShort(code.expiresAt, locale);
+  const mark = toAscii(
+    `PAGOEFECTIVO - CIP ${code.cip} - ${orderId} - ${amount} - ${copy.watermarkExpiry} ${short}`,
+  ).toUpperCase();
   return {
     copy,
     locale,
@@ -75,10 +78,9 @@ export function buildContent(
     })),
     issued: `${copy.issued} ${formatLimaShort(issuedAt, locale)}`,
     reference: `${copy.reference} ${toWinAnsi(code.id).slice(0, 64)}`,
-    // Upper case only: fewer distinct outline glyphs to store per document (each costs ~250 bytes).
-    watermark: toAscii(`PAGOEFECTIVO - ${orderId} - CIP ${code.cip} - ${copy.watermarkExpiry} ${short}`).toUpperCase(),
-    microtext: toAscii(
-      `PAGOEFECTIVO CIP ${code.cip} ${orderId} ${amount} ${copy.watermarkExpiry} ${short}`,
-    ).toUpperCase(),
+    // One text for the watermark and the microtext, so that both place the same outlined line.
+    // Upper case only: fewer distinct outline glyphs per document.
+    watermark: mark,
+    microtext: mark,
   };
 }

@@ -9,22 +9,15 @@
  * - Microtext: a hairline-height line of repeated text that a photocopy or a re-typeset forgery turns
  *   into a grey smear; readable with a loupe on the original print.
  */
-import {
-  clip,
-  endPath,
-  type PDFDocument,
-  popGraphicsState,
-  pushGraphicsState,
-  rectangle,
-  setFillingGrayscaleColor,
-  setGraphicsState,
-} from 'pdf-lib';
 import { EM, outlineLine } from './outline.js';
+import { num } from './painter.js';
 import type { DrawCommand } from './sheet.js';
-import { embedOutline, placeSymbol } from './xobject.js';
+import { registerOutline } from './xobject.js';
 
 /** Options of {@link watermark}. */
 export interface WatermarkOptions {
+  /** Width of the page in points (its height comes from the sheet). */
+  pageWidth: number;
   /** Cap height-ish size of the text in points. */
   size: number;
   /** Rotation in degrees, counter-clockwise. */
@@ -37,12 +30,12 @@ export interface WatermarkOptions {
 }
 
 /** A background command that tiles `text` (ASCII) diagonally over the whole page. */
-export function watermark(doc: PDFDocument, text: string, options: WatermarkOptions): DrawCommand {
-  return (page) => {
-    const { width, height } = page.getSize();
+export function watermark(text: string, options: WatermarkOptions): DrawCommand {
+  return (painter, top) => {
+    const width = options.pageWidth;
+    const height = top(0);
     const line = outlineLine(text);
-    const name = embedOutline(doc, page, line);
-    const state = page.node.newExtGState('Wm', doc.context.obj({ Type: 'ExtGState', ca: options.opacity }));
+    const ref = registerOutline(painter.doc, line);
     const scale = options.size / EM;
     const length = line.width * scale;
     const step = length + options.gap;
@@ -57,7 +50,7 @@ export function watermark(doc: PDFDocument, text: string, options: WatermarkOpti
     ] as const;
     const us = corners.map(([x, y]) => x * cos + y * sin);
     const vs = corners.map(([x, y]) => -x * sin + y * cos);
-    page.pushOperators(pushGraphicsState(), setGraphicsState(state), setFillingGrayscaleColor(0.25));
+    painter.raw(`q /${painter.opacity(options.opacity)} gs 0.25 g`);
     let row = 0;
     for (let v = Math.min(...vs); v <= Math.max(...vs) + options.rowGap; v += options.rowGap, row++) {
       const shift = row % 2 === 0 ? 0 : step / 2;
@@ -71,10 +64,10 @@ export function watermark(doc: PDFDocument, text: string, options: WatermarkOpti
           Math.min(x, endX) > width + options.size ||
           Math.max(y, endY) < -options.size ||
           Math.min(y, endY) > height + options.size;
-        if (!outside) placeSymbol(page, name, [scale * cos, scale * sin, -scale * sin, scale * cos, x, y]);
+        if (!outside) painter.place(ref, [scale * cos, scale * sin, -scale * sin, scale * cos, x, y]);
       }
     }
-    page.pushOperators(popGraphicsState());
+    painter.raw('Q');
   };
 }
 
@@ -83,25 +76,19 @@ export function watermark(doc: PDFDocument, text: string, options: WatermarkOpti
  * its baseline `baseline` points below the top edge, glyphs `size` points high.
  */
 export function microtext(
-  doc: PDFDocument,
   text: string,
   line: { x: number; baseline: number; width: number; size: number },
 ): DrawCommand {
-  return (page, top) => {
-    const unit = outlineLine(`${text} * `);
-    const name = embedOutline(doc, page, unit);
+  return (painter, top) => {
+    const unit = outlineLine(text);
+    const ref = registerOutline(painter.doc, unit);
     const scale = line.size / EM;
+    const step = unit.width * scale + line.size * 2;
     const y = top(line.baseline);
-    page.pushOperators(
-      pushGraphicsState(),
-      rectangle(line.x, y - line.size, line.width, line.size * 2),
-      clip(),
-      endPath(),
-      setFillingGrayscaleColor(0.45),
-    );
-    for (let x = line.x; x < line.x + line.width; x += unit.width * scale) {
-      placeSymbol(page, name, [scale, 0, 0, scale, x, y]);
+    painter.raw(`q ${num(line.x)} ${num(y - line.size)} ${num(line.width)} ${num(line.size * 2)} re W n 0.45 g`);
+    for (let x = line.x; x < line.x + line.width; x += step) {
+      painter.place(ref, [scale, 0, 0, scale, x, y]);
     }
-    page.pushOperators(popGraphicsState());
+    painter.raw('Q');
   };
 }

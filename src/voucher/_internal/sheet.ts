@@ -1,32 +1,20 @@
 /**
- * A page described top-down before it exists: layouts measure text with the fonts and queue drawing
- * commands with distances from the top edge; {@link paintSheet} then creates the page at the final
- * height (the receipt layout only knows its height at the end) and replays the commands.
+ * A page described top-down before it exists: layouts measure text with the standard fonts' metrics
+ * and queue drawing commands with distances from the top edge; {@link paintSheet} then creates the
+ * page at the final height (the receipt layout only knows its height at the end) and replays the
+ * commands into one content stream (`painter.ts`). Text is drawn with the standard Helvetica faces
+ * (WinAnsi, never embedded).
  */
-import {
-  type Color,
-  type PDFDocument,
-  type PDFFont,
-  type PDFPage,
-  popGraphicsState,
-  pushGraphicsState,
-  rgb,
-  setCharacterSpacing,
-} from 'pdf-lib';
-
-/** The two faces used: standard Helvetica and Helvetica-Bold (WinAnsi, never embedded). */
-export interface Fonts {
-  regular: PDFFont;
-  bold: PDFFont;
-}
+import { type Color, type PDFDocument, type PDFPage, rgb } from 'pdf-lib';
+import { face, widthOf } from './fonts.js';
+import { createPainter, type Painter } from './painter.js';
 
 /** One queued drawing command; `top` converts a distance from the top edge into a PDF y. */
-export type DrawCommand = (page: PDFPage, top: (distance: number) => number) => void;
+export type DrawCommand = (painter: Painter, top: (distance: number) => number) => void;
 
 /** A page being laid out. */
 export interface Sheet {
   readonly doc: PDFDocument;
-  readonly fonts: Fonts;
   readonly width: number;
   readonly commands: DrawCommand[];
 }
@@ -54,25 +42,20 @@ export interface TextOptions {
 }
 
 /** Width of `text` in points, including letter spacing. */
-export function textWidth(sheet: Sheet, text: string, options: TextOptions): number {
-  const font = options.bold ? sheet.fonts.bold : sheet.fonts.regular;
-  return font.widthOfTextAtSize(text, options.size) + (options.spacing ?? 0) * Math.max(0, text.length - 1);
+export function textWidth(_sheet: Sheet, text: string, options: TextOptions): number {
+  return (
+    widthOf(face(options.bold === true), text, options.size) + (options.spacing ?? 0) * Math.max(0, text.length - 1)
+  );
 }
 
 /** Queue one line of text whose baseline is `baseline` points below the top edge. */
 export function drawText(sheet: Sheet, text: string, x: number, baseline: number, options: TextOptions): void {
   const width = textWidth(sheet, text, options);
   const left = options.align === 'center' ? x - width / 2 : options.align === 'right' ? x - width : x;
-  const font = options.bold ? sheet.fonts.bold : sheet.fonts.regular;
-  const spacing = options.spacing ?? 0;
-  sheet.commands.push((page, top) => {
-    const draw = (): void =>
-      page.drawText(text, { x: left, y: top(baseline), size: options.size, font, color: options.color ?? COLORS.ink });
-    if (spacing === 0) return draw();
-    // Tc (character spacing) is graphics state, inherited by the q/Q block drawText emits.
-    page.pushOperators(pushGraphicsState(), setCharacterSpacing(spacing));
-    draw();
-    page.pushOperators(popGraphicsState());
+  const font = face(options.bold === true);
+  const color = options.color ?? COLORS.ink;
+  sheet.commands.push((painter, top) => {
+    painter.text(text, left, top(baseline), font, options.size, color, options.spacing ?? 0);
   });
 }
 
@@ -83,15 +66,8 @@ export function drawBox(
   fill: Color | undefined,
   border?: Color,
 ): void {
-  sheet.commands.push((page, top) => {
-    page.drawRectangle({
-      x: box.x,
-      y: top(box.y + box.height),
-      width: box.width,
-      height: box.height,
-      ...(fill ? { color: fill } : {}),
-      ...(border ? { borderColor: border, borderWidth: 0.75 } : {}),
-    });
+  sheet.commands.push((painter, top) => {
+    painter.rect(box.x, top(box.y + box.height), box.width, box.height, fill, border);
   });
 }
 
@@ -119,8 +95,8 @@ export function wrapText(sheet: Sheet, text: string, maxWidth: number, options: 
 }
 
 /** The largest bold font size up to `max` at which `text` fits in `maxWidth`. */
-export function fitSize(sheet: Sheet, text: string, maxWidth: number, max: number): number {
-  const width = sheet.fonts.bold.widthOfTextAtSize(text, max);
+export function fitSize(_sheet: Sheet, text: string, maxWidth: number, max: number): number {
+  const width = widthOf(face(true), text, max);
   return width <= maxWidth ? max : Math.floor((max * maxWidth * 10) / width) / 10;
 }
 
@@ -132,11 +108,13 @@ export function fitText(sheet: Sheet, text: string, maxWidth: number, options: T
   return `${text.slice(0, end).trimEnd()}…`;
 }
 
-/** Create the page at `height` points and replay every queued command on it. */
+/** Create the page at `height` points and replay every queued command into its content stream. */
 export function paintSheet(sheet: Sheet, height: number, background: DrawCommand[] = []): PDFPage {
   const page = sheet.doc.addPage([sheet.width, height]);
+  const painter = createPainter(sheet.doc);
   const top = (distance: number): number => height - distance;
-  for (const command of background) command(page, top);
-  for (const command of sheet.commands) command(page, top);
+  for (const command of background) command(painter, top);
+  for (const command of sheet.commands) command(painter, top);
+  painter.finish(page);
   return page;
 }

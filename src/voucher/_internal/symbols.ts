@@ -1,13 +1,15 @@
 /**
  * Barcodes as vector drawings, computed once per CIP or token and reused: bwip-js `raw()` gives the
- * bar/space widths of Code 128 and the module matrix of QR. Each is a string of PDF path operators in
- * its own unit grid, later wrapped in a Form XObject (`xobject.ts`).
+ * bar/space widths of Code 128 (~0.1 ms); the QR module matrix comes from the SDK's own encoder
+ * (`qr/`), because bwip-js's PostScript-derived QR encoder costs 7–30 ms per token. Each is a string
+ * of PDF path operators in its own unit grid, drawn into the page with a matrix (`xobject.ts`).
  *
  * bwip-js gotcha: the NAMED export `raw` is the "raw" symbology encoder; the matrix/bar extractor is
  * the DEFAULT export's `raw` (`bwipjs.raw`), used here.
  */
 import bwipjs from 'bwip-js';
 import { createLru } from './lru.js';
+import { encodeQr } from './qr/encode.js';
 
 /** PDF path operators drawn in a `width` × `height` unit box (origin bottom-left). */
 export interface VectorSymbol {
@@ -43,18 +45,24 @@ export function code128Symbol(text: string): VectorSymbol {
   });
 }
 
-/** QR code (error correction M) of `text`: quiet zone, then one `re` per run of dark modules. */
+/**
+ * QR code of `text` (byte mode, error correction M or stronger when the version has room), from the
+ * SDK's own encoder (`qr/encode.ts`, same matrix as bwip-js, ~20x faster): quiet zone, then one
+ * `re` per run of dark modules. `text` must be Latin-1 (voucher tokens are ASCII).
+ */
 export function qrSymbol(text: string): VectorSymbol {
   return qrCache.get(text, () => {
-    const [symbol] = bwipjs.raw('qrcode', text, 'eclevel=M') as Array<{ pixs: number[]; pixx: number; pixy: number }>;
-    const size = (symbol?.pixx ?? 0) + 2 * QR_QUIET;
-    const rows = symbol?.pixy ?? 0;
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+    const { size: modules, modules: grid } = encodeQr(bytes, { level: 'M' });
+    const size = modules + 2 * QR_QUIET;
     let ops = `1 g 0 0 ${size} ${size} re f 0 g\n`;
-    for (let row = 0; row < rows; row++) {
+    for (let row = 0; row < modules; row++) {
       const y = size - QR_QUIET - row - 1;
+      const offset = row * modules;
       let start = -1;
-      for (let column = 0; column <= (symbol?.pixx ?? 0); column++) {
-        const dark = column < (symbol?.pixx ?? 0) && symbol?.pixs[row * (symbol?.pixx ?? 0) + column] === 1;
+      for (let column = 0; column <= modules; column++) {
+        const dark = column < modules && grid[offset + column] === 1;
         if (dark && start < 0) start = column;
         if (!dark && start >= 0) {
           ops += `${start + QR_QUIET} ${y} ${column - start} 1 re\n`;

@@ -1,38 +1,31 @@
 /**
- * Vector symbols as Form XObjects: drawn once per document as a flate-compressed content stream and
- * placed with a transformation matrix (a barcode is one object however many times it is placed).
+ * Vector drawings: barcodes go inline into the page's content stream; outlined text is made of
+ * glyph Form XObjects (each compressed once per process, stored once per document) and a Form
+ * XObject per line of text, placed with a transformation matrix however many times it appears.
  */
-import {
-  concatTransformationMatrix,
-  drawObject,
-  type PDFDocument,
-  type PDFName,
-  type PDFPage,
-  type PDFRef,
-  popGraphicsState,
-  pushGraphicsState,
-} from 'pdf-lib';
+import type { PDFDocument, PDFRef } from 'pdf-lib';
 import { EM, type OutlineLine } from './outline.js';
 import type { Sheet } from './sheet.js';
 import type { VectorSymbol } from './symbols.js';
 
 // The compressed stream of a cached symbol is kept with the symbol itself, so it lives exactly as
-// long as the symbol stays in its bounded cache.
+// long as the symbol stays in its bounded cache (a re-rendered code does not compress it again).
 const compressed = new WeakMap<VectorSymbol, Uint8Array>();
-// A symbol placed several times in one document (microtext at the top and bottom) is stored once.
-const registered = new WeakMap<PDFDocument, Map<VectorSymbol, PDFRef>>();
+// A drawing placed several times in one document (microtext at the top and bottom) is stored once.
+const registered = new WeakMap<PDFDocument, Map<VectorSymbol | string, PDFRef>>();
 
-/** Register `symbol` as a Form XObject on `page` and return its resource name. */
-export function embedSymbol(doc: PDFDocument, page: PDFPage, symbol: VectorSymbol): PDFName {
-  return page.node.newXObject('Sym', registerSymbol(doc, symbol));
-}
-
-function registerSymbol(doc: PDFDocument, symbol: VectorSymbol): PDFRef {
+function documentRefs(doc: PDFDocument): Map<VectorSymbol | string, PDFRef> {
   let refs = registered.get(doc);
   if (!refs) {
     refs = new Map();
     registered.set(doc, refs);
   }
+  return refs;
+}
+
+/** Register `symbol` as a Form XObject of `doc` (once per document) and return its reference. */
+export function registerSymbol(doc: PDFDocument, symbol: VectorSymbol): PDFRef {
+  const refs = documentRefs(doc);
   const known = refs.get(symbol);
   if (known) return known;
   const dict = {
@@ -50,59 +43,60 @@ function registerSymbol(doc: PDFDocument, symbol: VectorSymbol): PDFRef {
   return ref;
 }
 
-const lines = new WeakMap<PDFDocument, Map<string, PDFRef>>();
+// Above this many distinct glyphs (long, varied order ids), one compressed stream with every glyph
+// path inline is smaller than a glyph XObject each (~330 bytes apiece), though slower to compress.
+const MAX_GLYPH_OBJECTS = 32;
 
 /**
- * Register a line of outlined text as a Form XObject that places the document's shared glyph
- * XObjects (each glyph is stored once per document however often it appears), and return its name.
+ * Register a line of outlined text as a Form XObject and return its reference. Usually the line
+ * places the document's glyph XObjects (each glyph's stream is compressed once per process and
+ * stored once per document); with more than {@link MAX_GLYPH_OBJECTS} distinct glyphs, the glyph
+ * paths go inline into the line's own compressed stream instead, which keeps the file small.
  */
-export function embedOutline(doc: PDFDocument, page: PDFPage, line: OutlineLine): PDFName {
-  let refs = lines.get(doc);
-  if (!refs) {
-    refs = new Map();
-    lines.set(doc, refs);
-  }
-  let ref = refs.get(line.text);
-  if (!ref) {
-    const names: Record<string, PDFRef> = {};
+export function registerOutline(doc: PDFDocument, line: OutlineLine): PDFRef {
+  const refs = documentRefs(doc);
+  const key = `outline:${line.text}`;
+  const known = refs.get(key);
+  if (known) return known;
+  const dict = { Type: 'XObject', Subtype: 'Form', BBox: [-EM, -EM, line.width + EM, EM] };
+  const distinct = new Set(line.glyphs.map((glyph) => glyph.code));
+  let stream: ReturnType<PDFDocument['context']['stream']>;
+  if (distinct.size > MAX_GLYPH_OBJECTS) {
     let ops = '';
+    for (const glyph of line.glyphs) ops += `q 1 0 0 1 ${Math.round(glyph.x)} 0 cm ${glyph.symbol.ops} Q\n`;
+    stream = doc.context.flateStream(ops, dict);
+  } else {
+    const names: Record<string, PDFRef> = {};
+    // Glyphs advance by relative translations (`Do` restores its own state, `cm` accumulates). The
+    // stream stays uncompressed: ~25 bytes a glyph, cheaper than another deflate per document.
+    let ops = '';
+    let x = 0;
     for (const glyph of line.glyphs) {
       names[`G${glyph.code}`] = registerSymbol(doc, glyph.symbol);
-      ops += `q 1 0 0 1 ${Math.round(glyph.x)} 0 cm /G${glyph.code} Do Q\n`;
+      const step = Math.round(glyph.x) - x;
+      ops += step === 0 ? `/G${glyph.code} Do\n` : `1 0 0 1 ${step} 0 cm /G${glyph.code} Do\n`;
+      x += step;
     }
-    const stream = doc.context.flateStream(ops, {
-      Type: 'XObject',
-      Subtype: 'Form',
-      BBox: [-EM, -EM, line.width + EM, EM],
-      Resources: { XObject: names },
-    });
-    ref = doc.context.register(stream);
-    refs.set(line.text, ref);
+    stream = doc.context.stream(ops, { ...dict, Resources: { XObject: names } });
   }
-  return page.node.newXObject('Txt', ref);
+  const ref = doc.context.register(stream);
+  refs.set(key, ref);
+  return ref;
 }
 
-/** Draw the XObject `name` with the matrix `[a b c d e f]` inside its own graphics state. */
-export function placeSymbol(page: PDFPage, name: PDFName, matrix: readonly number[]): void {
-  const [a = 1, b = 0, c = 0, d = 1, e = 0, f = 0] = matrix;
-  page.pushOperators(
-    pushGraphicsState(),
-    concatTransformationMatrix(a, b, c, d, e, f),
-    drawObject(name),
-    popGraphicsState(),
-  );
-}
-
-/** Queue `symbol` scaled into the box whose upper-left corner is `x`, `y` points below the top. */
+/**
+ * Queue `symbol` scaled into the box whose upper-left corner is `x`, `y` points below the top. Its
+ * operators go straight into the page's content stream (compressed with it: one deflate less than
+ * a Form XObject of its own).
+ */
 export function drawSymbol(
   sheet: Sheet,
   symbol: VectorSymbol,
   box: { x: number; y: number; width: number; height: number },
 ): void {
-  sheet.commands.push((page, top) => {
-    const name = embedSymbol(sheet.doc, page, symbol);
+  sheet.commands.push((painter, top) => {
     const sx = box.width / symbol.width;
     const sy = box.height / (symbol.height - symbol.bottom);
-    placeSymbol(page, name, [sx, 0, 0, sy, box.x, top(box.y + box.height) - symbol.bottom * sy]);
+    painter.inline(symbol.ops, [sx, 0, 0, sy, box.x, top(box.y + box.height) - symbol.bottom * sy]);
   });
 }
