@@ -45,11 +45,11 @@ export interface CashCodesOptions {
   /** How long a concurrent `issue` for the same order waits for the first one to commit (default 10 000 ms). */
   inFlightWaitMs?: number;
   /**
-   * How long after a CIP's expiry it is still treated as possibly paid (default 0). PagoEfectivo reports
-   * payments asynchronously ("usually within 5 minutes"), and its "expired" is only the clock past
-   * `dateExpiry`; during this grace the sweeper leaves the code pending and `issue` refuses a new code
-   * with `order_previous_code_unconfirmed`, so a payment made just before expiry cannot double-collect.
-   * 600 000 (10 min) or more is recommended in production.
+   * How long after a CIP's expiry it is still treated as possibly paid (default 600 000 = 10 min).
+   * PagoEfectivo reports payments asynchronously ("usually within 5 minutes"), and its "expired" is only
+   * the clock past `dateExpiry`; during this grace the sweeper leaves the code pending and `issue` refuses
+   * a new code with `order_previous_code_unconfirmed`, so a payment made just before expiry cannot
+   * double-collect. Lower it only in tests; 0 turns the protection off.
    */
   settlementGraceMs?: number;
 }
@@ -93,8 +93,11 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
   return resolved;
 }
 
-function nonNegativeInt(value: number | undefined, name: string): number {
-  if (value === undefined) return 0;
+/** Default of `settlementGraceMs`: PagoEfectivo says payments usually reflect within 5 minutes; double it. */
+const DEFAULT_SETTLEMENT_GRACE_MS = 600_000;
+
+function nonNegativeInt(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new ConfigurationError(`${name} must be a non-negative integer of milliseconds (got ${String(value)}).`);
   }
@@ -130,7 +133,7 @@ export function createCashCodes(options: CashCodesOptions): CashCodes {
     newId: options.idGenerator ?? createCodeId,
     leaseMs: positiveInt(options.leaseMs, 60_000, 'leaseMs'),
     inFlightWaitMs: positiveInt(options.inFlightWaitMs, 10_000, 'inFlightWaitMs'),
-    settlementGraceMs: nonNegativeInt(options.settlementGraceMs, 'settlementGraceMs'),
+    settlementGraceMs: nonNegativeInt(options.settlementGraceMs, DEFAULT_SETTLEMENT_GRACE_MS, 'settlementGraceMs'),
     allowList: options.allowIps === undefined ? null : createIpAllowList(options.allowIps),
     rateLimiter:
       options.rateLimit === undefined ? null : createRateLimiter({ ...options.rateLimit, store: safeStore, now }),

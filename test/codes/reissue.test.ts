@@ -5,7 +5,7 @@ describe('a new code for an order whose code expired (invariant 1)', () => {
   it('confirms the old CIP expired with the API, records the expiry, then issues a new code', async () => {
     const h = createHarness();
     const { code: old } = await h.codes.issue(order('ORD-1'));
-    h.advance(24 * HOUR + 1000);
+    h.advance(24 * HOUR + 11 * 60_000); // past the expiry and the 10-minute settlement grace
     const { code, created } = await h.codes.issue(order('ORD-1', '99.90'));
     expect(created).toBe(true);
     expect(code).toMatchObject({ orderId: 'ORD-1', amount: '99.90', status: 'pending' });

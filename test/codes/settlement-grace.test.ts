@@ -5,7 +5,7 @@ const GRACE = 10 * 60_000;
 
 describe('settlementGraceMs: a payment made just before expiry but reported late (invariant 1)', () => {
   it('without a grace, a late report of a timely payment meets a replaced code (the hazard)', async () => {
-    const h = createHarness();
+    const h = createHarness({ settlementGraceMs: 0 });
     const { code: old } = await h.codes.issue(order('ORD-G0'));
     const paidAt = new Date(old.expiresAt.getTime() - 60_000);
     h.advance(24 * HOUR + 1000);

@@ -7,7 +7,7 @@ describe('sweepExpired', () => {
     const { code } = await h.codes.issue(order('ORD-1'));
     await h.codes.issue({ ...order('ORD-2'), expiresInHours: 48 });
     expect(await h.codes.sweepExpired()).toEqual({ expired: 0, paid: 0, skipped: 0, errors: 0, released: 0 });
-    h.advance(24 * HOUR + 1000);
+    h.advance(24 * HOUR + 11 * 60_000); // past the expiry and the 10-minute settlement grace
     expect(await h.codes.sweepExpired()).toEqual({ expired: 1, paid: 0, skipped: 0, errors: 0, released: 0 });
     expect((await h.codes.get(code.id))?.status).toBe('expired');
     expect((await h.codes.get('ORD-2'))?.status).toBe('pending');
