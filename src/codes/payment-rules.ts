@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { formatAmount } from '../money/index.js';
-import type { CashCode, PaymentNotice, PaymentRejectReason } from './types.js';
+import type { CashCode, PaymentNotice, PaymentRecord, PaymentRejectReason, PaymentSource } from './types.js';
 
 /**
  * Check the shape of a notice before any lookup.
@@ -32,10 +32,26 @@ export type PaymentVerdict =
   | { kind: 'reject'; reason: PaymentRejectReason; message: string };
 
 /**
+ * Sources whose payment came from PagoEfectivo's search API, which does not return the operation
+ * number: the sweeper stores `''`, reconciliation `reconcile:<cip>`, a refused cancel `''`.
+ */
+const RECOVERED_FROM_SEARCH: ReadonlySet<PaymentSource> = new Set(['sweeper', 'reconcile', 'cancel']);
+
+/**
+ * Whether a notice repeats the payment already recorded on a paid code: the same operation number, or,
+ * for a payment recovered from a search (no operation number known), the same amount and currency —
+ * a CIP is paid once, so the webhook that arrives late is that payment, not a second one.
+ */
+function isSamePayment(code: CashCode, payment: PaymentRecord, notice: PaymentNotice): boolean {
+  if (payment.operationNumber === notice.operationNumber) return true;
+  const recovered = payment.operationNumber === '' || RECOVERED_FROM_SEARCH.has(payment.source);
+  return recovered && notice.amountMinor === code.amountMinor && notice.currency === code.currency;
+}
+
+/**
  * The payment rules (invariant 3), pure: accept only a `pending` code paid in exactly its locked
  * currency and amount (no partial, no over-payment), not after its expiry. The same operation on a
- * paid code is a duplicate (a payment recovered from a search has no operation number, so any
- * notice for its CIP is the same payment).
+ * paid code is a duplicate (see `isSamePayment` for payments recovered from a search).
  */
 export function judgePayment(code: CashCode, notice: PaymentNotice): PaymentVerdict {
   const reject = (reason: PaymentRejectReason, message: string): PaymentVerdict => ({
@@ -45,12 +61,7 @@ export function judgePayment(code: CashCode, notice: PaymentNotice): PaymentVerd
   });
   switch (code.status) {
     case 'paid':
-      if (
-        code.payment !== null &&
-        (code.payment.operationNumber === notice.operationNumber || code.payment.operationNumber === '')
-      ) {
-        return { kind: 'duplicate' };
-      }
+      if (code.payment !== null && isSamePayment(code, code.payment, notice)) return { kind: 'duplicate' };
       return reject('code_not_pending', `CIP ${notice.cip} was already paid by another operation.`);
     case 'cancelled':
       return reject('code_cancelled', `CIP ${notice.cip} belongs to a cancelled code.`);

@@ -139,3 +139,26 @@ describe('applyPayment', () => {
     expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual(['amountMinor', 'operationNumber']);
   });
 });
+
+describe('a webhook that arrives after the payment was recovered from a search', () => {
+  it('is the same payment (duplicate), not a second one, when amount and currency match', async () => {
+    const { h, code, notice } = await issued('ORD-LATE');
+    const recovered = await h.codes.applyPayment({
+      ...notice,
+      operationNumber: `reconcile:${code.cip}`,
+      source: 'reconcile',
+    });
+    expect(recovered.kind).toBe('paid');
+    const late = await h.codes.applyPayment({ ...notice, operationNumber: '987654', source: 'webhook' });
+    expect(late).toMatchObject({ kind: 'duplicate', code: { id: code.id, status: 'paid' } });
+    expect((await h.codes.history(code.id)).filter((entry) => entry.type === 'payment_rejected')).toEqual([]);
+  });
+
+  it('is still refused and logged when its amount differs from the recovered payment', async () => {
+    const { h, code, notice } = await issued('ORD-LATE-2');
+    await h.codes.applyPayment({ ...notice, operationNumber: `reconcile:${code.cip}`, source: 'reconcile' });
+    const odd = await h.codes.applyPayment({ ...notice, amountMinor: 100, operationNumber: '987655' });
+    expect(odd).toMatchObject({ kind: 'rejected', reason: 'code_not_pending' });
+    expect(await eventTypes(h.codes, code.id)).toContain('payment_rejected');
+  });
+});

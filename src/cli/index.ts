@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/**
+ * The `pagoefectivo-kit` command line, for operators and support staff: voucher keys and voucher
+ * verification, webhook test signing, reconciliation, the expiry sweeper and a local fake
+ * PagoEfectivo. Secrets are read from environment variables or files, never from arguments.
+ *
+ * Exit codes: 0 ok, 1 findings or verification failed, 2 usage error, 3 runtime error.
+ *
+ * @module cli
+ */
+import type { CliCommandEntry } from './_command.js';
+import { type CliIo, CliUsageError, EXIT_CODES, processIo, reportFailure } from './_io.js';
+import { startedAsCli } from './_main.js';
+
+export type { CliCommand, CliCommandEntry } from './_command.js';
+export { type CliIo, CliRuntimeError, CliUsageError, EXIT_CODES, processIo } from './_io.js';
+
+/** Every command, in help order. Each module is imported only when its command runs. */
+export function cliCommands(): readonly CliCommandEntry[] {
+  return [
+    {
+      name: 'keys generate',
+      summary: 'generate a voucher signing key pair (secret key to a 0600 file)',
+      load: async () => (await import('./commands/keys.js')).keysGenerateCommand,
+    },
+    {
+      name: 'verify-voucher',
+      summary: 'check that a voucher PDF or token is genuine',
+      load: async () => (await import('./commands/verify-voucher.js')).verifyVoucherCommand,
+    },
+    {
+      name: 'sign-webhook',
+      summary: 'sign a test notification for your own webhook endpoint (optionally send it)',
+      load: async () => (await import('./commands/sign-webhook.js')).signWebhookCommand,
+    },
+    {
+      name: 'reconcile',
+      summary: 'compare the store with a settlement file or the search API (--api)',
+      load: async () => (await import('./commands/reconcile.js')).reconcileCommand,
+    },
+    {
+      name: 'sweep',
+      summary: 'expire overdue codes after confirming with PagoEfectivo (recovers missed payments)',
+      load: async () => (await import('./commands/sweep.js')).sweepCommand,
+    },
+    {
+      name: 'fake-server',
+      summary: 'run a local fake PagoEfectivo API for development (Ctrl-C stops it)',
+      load: async () => (await import('./commands/fake-server.js')).fakeServerCommand,
+    },
+  ];
+}
+
+function overview(): string {
+  const lines = cliCommands().map((command) => `  ${command.name.padEnd(16)} ${command.summary}`);
+  return [
+    'Usage: pagoefectivo-kit <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run "pagoefectivo-kit <command> --help" for the options of a command.',
+    'Secrets come from environment variables or files, never from arguments.',
+    'Exit codes: 0 ok, 1 findings / verification failed, 2 usage error, 3 runtime error.',
+  ].join('\n');
+}
+
+/**
+ * Run the command line with `argv` (the arguments after the program name) and resolve to the exit
+ * code. Never throws: failures are printed on `io.stderr` and mapped to exit codes.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [first, second] = argv;
+  if (first === undefined) {
+    io.stderr(overview());
+    return EXIT_CODES.usage;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    io.stdout(overview());
+    return EXIT_CODES.ok;
+  }
+  const command = cliCommands().find((candidate) => {
+    const words = candidate.name.split(' ');
+    return words.length === 1 ? words[0] === first : words[0] === first && words[1] === second;
+  });
+  try {
+    if (!command) {
+      const group = cliCommands().find((candidate) => candidate.name.startsWith(`${first} `));
+      throw new CliUsageError(
+        group
+          ? `"${first}" needs a subcommand: ${group.name}.`
+          : `unknown command "${first}". Run --help for the list.`,
+      );
+    }
+    return await (await command.load()).run(argv.slice(command.name.split(' ').length), io);
+  } catch (error) {
+    return reportFailure(error, io);
+  }
+}
+
+if (startedAsCli()) {
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,101 @@
+import type { CashCode } from '../codes/types.js';
+import {
+  type OurSide,
+  RECONCILE_ITEM_KINDS,
+  type ReconcileItem,
+  type ReconcileItemKind,
+  type ReconcileReport,
+  type ReconcileSeverity,
+  type ReconcileTotals,
+} from './types.js';
+
+const SEVERITY: Record<ReconcileItemKind, ReconcileSeverity> = {
+  matched: 'info',
+  payment_recovered: 'warning',
+  payment_flagged: 'critical',
+  amount_mismatch: 'critical',
+  currency_mismatch: 'critical',
+  not_paid_there: 'critical',
+  payable_there: 'critical',
+  expired_there: 'info',
+  deleted_there: 'warning',
+  unknown_there: 'warning',
+  state_unrecognized: 'warning',
+  missing_from_settlement: 'warning',
+  unknown_here: 'critical',
+  unpaid_here: 'critical',
+  duplicate_in_settlement: 'critical',
+  invalid_row: 'warning',
+};
+
+/** The default severity of an item kind. */
+export function severityOf(kind: ReconcileItemKind): ReconcileSeverity {
+  return SEVERITY[kind];
+}
+
+/** Our side of an item, taken from a stored code. */
+export function ourSide(code: CashCode): OurSide {
+  return {
+    status: code.status,
+    amountMinor: code.payment?.amountMinor ?? code.amountMinor,
+    currency: code.payment?.currency ?? code.currency,
+  };
+}
+
+/** An item with defaults for everything not given. */
+export function item(kind: ReconcileItemKind, fields: Partial<ReconcileItem> & { message: string }): ReconcileItem {
+  return {
+    kind,
+    severity: severityOf(kind),
+    cip: null,
+    codeId: null,
+    orderId: null,
+    line: null,
+    ours: null,
+    theirs: null,
+    action: 'none',
+    ...fields,
+  };
+}
+
+/** Items about a code carry its CIP, id and order id. */
+export function about(code: CashCode): Pick<ReconcileItem, 'cip' | 'codeId' | 'orderId' | 'ours'> {
+  return { cip: code.cip, codeId: code.id, orderId: code.orderId, ours: ourSide(code) };
+}
+
+/** Assemble a report: counts per kind, money per currency and kind, number of findings. */
+export function buildReport(
+  source: ReconcileReport['source'],
+  items: ReconcileItem[],
+  startedAt: Date,
+  finishedAt: Date,
+  period: ReconcileReport['period'],
+): ReconcileReport {
+  const counts = Object.fromEntries(RECONCILE_ITEM_KINDS.map((kind) => [kind, 0])) as Record<ReconcileItemKind, number>;
+  const totals = new Map<string, ReconcileTotals>();
+  let findings = 0;
+  for (const entry of items) {
+    counts[entry.kind] += 1;
+    if (entry.severity !== 'info') findings += 1;
+    const amount = entry.theirs?.amountMinor ?? entry.ours?.amountMinor ?? null;
+    const currency = entry.theirs?.currency ?? entry.ours?.currency ?? null;
+    if (amount === null || currency === null) continue;
+    let total = totals.get(currency);
+    if (!total) {
+      total = { currency, byKind: {} };
+      totals.set(currency, total);
+    }
+    total.byKind[entry.kind] = (total.byKind[entry.kind] ?? 0) + amount;
+  }
+  return {
+    source,
+    startedAt,
+    finishedAt,
+    period,
+    items,
+    counts,
+    totals: [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
+    findings,
+    notes: [],
+  };
+}

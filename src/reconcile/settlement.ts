@@ -1,0 +1,156 @@
+import { ValidationError } from '../errors.js';
+import type { CashCodeStore } from '../storage/contract.js';
+import { buildReport, item } from './_build.js';
+import { compareSettlementRow, findMissing } from './_settle.js';
+import { type BadRow, readRow, type SettlementRow } from './_values.js';
+import { resolveColumns, type SettlementMapping } from './columns.js';
+import { parseCsv } from './csv.js';
+import type { ReconcileItem, ReconcileReport, TheirSide } from './types.js';
+
+/** A settlement row already split into named cells (e.g. read from a spreadsheet). */
+export type SettlementInputRow = Readonly<Record<string, string | number | null | undefined>>;
+
+/** Options of {@link reconcileSettlement}. */
+export interface ReconcileSettlementOptions {
+  store: CashCodeStore;
+  /** Column names of your export, merged over `DEFAULT_SETTLEMENT_MAPPING`. */
+  mapping?: Partial<SettlementMapping>;
+  /**
+   * The payments the file covers: codes paid here in this window (inclusive) and absent from the file
+   * are reported. Default: from the earliest to the latest paid date in the file.
+   */
+  period?: { from: Date; to: Date };
+  /** The CSV delimiter; detected from the header line when omitted. */
+  delimiter?: ',' | ';' | '\t';
+  /** Clock. Default `() => new Date()`. */
+  now?: () => Date;
+  /** Called as readable rows are compared with the store (e.g. to print progress on stderr). */
+  onProgress?: (progress: { compared: number; total: number }) => void;
+}
+
+interface Table {
+  headers: string[];
+  rows: { line: number; fields: string[] }[];
+}
+
+function toTable(input: string | readonly SettlementInputRow[], delimiter?: ',' | ';' | '\t'): Table {
+  if (typeof input === 'string') {
+    const [header, ...rows] = parseCsv(input, delimiter).records;
+    return { headers: header?.fields ?? [], rows };
+  }
+  const headers = [...new Set(input.flatMap((row) => Object.keys(row)))];
+  const rows = input.map((row, at) => ({
+    line: at + 1,
+    fields: headers.map((name) => {
+      const value = row[name];
+      return value === null || value === undefined ? '' : String(value);
+    }),
+  }));
+  return { headers, rows };
+}
+
+function settled(row: SettlementRow): TheirSide {
+  return {
+    state: 'settled',
+    amountMinor: row.amountMinor,
+    currency: row.currency,
+    paidAt: row.paidAt,
+    operationNumber: row.operationNumber,
+  };
+}
+
+/** Store look-ups in flight at once while comparing rows. */
+const LOOKUP_CONCURRENCY = 20;
+
+function checkPeriod(period: { from: Date; to: Date }): void {
+  const valid = (date: unknown): boolean => date instanceof Date && !Number.isNaN(date.getTime());
+  if (!valid(period.from) || !valid(period.to) || period.from.getTime() > period.to.getTime()) {
+    throw new ValidationError('period must hold two valid Dates with from <= to.', [
+      { path: 'period', message: 'expected { from: Date, to: Date } with from <= to' },
+    ]);
+  }
+}
+
+/** The earliest and latest paid dates of the rows, or `null` when no row has one. */
+function paidWindow(rows: readonly SettlementRow[]): { from: Date; to: Date } | null {
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const row of rows) {
+    const at = row.paidAt?.getTime();
+    if (at === undefined) continue;
+    from = Math.min(from, at);
+    to = Math.max(to, at);
+  }
+  return from === Number.POSITIVE_INFINITY ? null : { from: new Date(from), to: new Date(to) };
+}
+
+/**
+ * Compare a settlement export (PagoEfectivo's merchant-portal file) with the store.
+ *
+ * `input` is CSV text (RFC 4180, `,` `;` or tab, BOM and CRLF welcome) or rows already split into named
+ * cells; lines are CSV line numbers, or 1-based row numbers for rows. Every row ends up in the report:
+ * matched, unknown here, unpaid here, amount or currency mismatch, duplicate, or invalid with its line and
+ * reasons (never dropped). Codes paid here within `period` but absent from the file are reported too.
+ * Nothing in the store is changed.
+ *
+ * @throws {ValidationError} `settlement_invalid` when the file cannot be read (no header, a mapped column
+ * missing or ambiguous, an unterminated quote); `validation_failed` for a `period` that is not two valid
+ * Dates in order.
+ * @throws {StorageError} when the store fails.
+ */
+export async function reconcileSettlement(
+  input: string | readonly SettlementInputRow[],
+  options: ReconcileSettlementOptions,
+): Promise<ReconcileReport> {
+  const now = options.now ?? ((): Date => new Date());
+  const startedAt = now();
+  if (options.period) checkPeriod(options.period);
+  const table = toTable(input, options.delimiter);
+  const columns = resolveColumns(table.headers, options.mapping);
+  const items: ReconcileItem[] = [];
+  const firstLine = new Map<string, number>();
+  // Every CIP the file mentions, readable rows or not: none of them is "missing from the settlement".
+  const mentioned = new Set<string>();
+  const good: SettlementRow[] = [];
+  for (const { line, fields } of table.rows) {
+    const read: SettlementRow | BadRow =
+      fields.length === table.headers.length
+        ? readRow(line, fields, columns)
+        : { line, cip: null, reasons: [`expected ${table.headers.length} fields, found ${fields.length}`] };
+    if (read.cip !== null) mentioned.add(read.cip);
+    if ('reasons' in read) {
+      items.push(item('invalid_row', { line, cip: read.cip, message: `Row not read: ${read.reasons.join('; ')}.` }));
+      continue;
+    }
+    const earlier = firstLine.get(read.cip);
+    if (earlier !== undefined) {
+      items.push(
+        item('duplicate_in_settlement', {
+          line,
+          cip: read.cip,
+          theirs: settled(read),
+          message: `CIP ${read.cip} already appears on line ${earlier}: a payment settled twice?`,
+        }),
+      );
+      continue;
+    }
+    firstLine.set(read.cip, line);
+    good.push(read);
+  }
+  for (let i = 0; i < good.length; i += LOOKUP_CONCURRENCY) {
+    const chunk = good.slice(i, i + LOOKUP_CONCURRENCY);
+    const compared = await Promise.all(
+      chunk.map(async (row) => compareSettlementRow(row, settled(row), await options.store.getCodeByCip(row.cip))),
+    );
+    items.push(...compared);
+    options.onProgress?.({ compared: i + chunk.length, total: good.length });
+  }
+  const period = options.period ?? paidWindow(good);
+  if (period) items.push(...(await findMissing(options.store, period, mentioned)));
+  items.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
+  const report = buildReport('settlement', items, startedAt, now(), period);
+  if (!period) {
+    report.notes.push('No paid dates and no period: codes paid here but absent from the file were not looked for.');
+  }
+  return report;
+}
