@@ -9,8 +9,8 @@ import {
   PagoEfectivoKitError,
   StorageError,
   TimeoutError,
-  ValidationError,
   toStorageError,
+  ValidationError,
 } from '../src/errors.js';
 
 describe('error hierarchy', () => {

@@ -38,7 +38,7 @@ export const DateExpirySchema: v.GenericSchema<Date> = v.date('dateExpiry must b
  * The create-CIP input rules of PagoEfectivo's field table (protocol §2), checked locally so that bad
  * input never reaches the network. The `CreateCipInput` type is the shared provider contract
  * (`src/codes/provider.ts`); the annotation makes the compiler prove that this schema produces it.
- * The "expiry in the future" rule needs the clock and is checked by {@link validateCreateCipInput}.
+ * The "expiry in the future" rule needs the clock and is checked when the client validates the input (`createCip`).
  */
 export const CreateCipInputSchema: v.GenericSchema<CreateCipInput> = v.object(
   {

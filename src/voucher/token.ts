@@ -16,7 +16,7 @@ import { decodeClaims, encodeClaims, KID_PATTERN, TOKEN_VERSION, type TokenClaim
 import { checkTokenInput } from './_internal/token-input.js';
 
 /** The verified fields of a voucher token. Times are whole seconds (milliseconds are dropped). */
-export type VoucherTokenClaims = TokenClaims;
+export type { TokenClaims as VoucherTokenClaims } from './_internal/token-codec.js';
 
 /** A voucher signing key pair; store `secretKey` like any other secret and publish `publicKey`. */
 export interface VoucherKeys {
@@ -57,7 +57,7 @@ export interface VerifyVoucherTokenOptions {
 /** A token whose signature verified. An expired voucher is still genuine: check `expired`. */
 export interface VerifiedVoucherToken {
   valid: true;
-  claims: VoucherTokenClaims;
+  claims: TokenClaims;
   /** Whether `now` is at or after the voucher's expiry. */
   expired: boolean;
 }
@@ -189,7 +189,7 @@ export async function verifyVoucherToken(
  * result: use {@link verifyVoucherToken} for any decision.
  * @throws {VoucherError} `token_malformed` or `token_unsupported_version`.
  */
-export function decodeVoucherTokenUnverified(token: string): VoucherTokenClaims {
+export function decodeVoucherTokenUnverified(token: string): TokenClaims {
   return split(token).claims;
 }
 

@@ -60,12 +60,15 @@ describe('package surface', () => {
     expect(existsSync(new URL(`${source}.ts`, root))).toBe(true);
   });
 
-  it.each(Object.entries(FORBIDDEN))('bundling %s pulls in none of its forbidden packages', async (subpath, forbidden) => {
-    const source = ENTRIES[subpath];
-    expect(source).toBeDefined();
-    const packages = await bundledPackages(source as string);
-    expect([...packages].filter((name) => forbidden.includes(name))).toEqual([]);
-  });
+  it.each(Object.entries(FORBIDDEN))(
+    'bundling %s pulls in none of its forbidden packages',
+    async (subpath, forbidden) => {
+      const source = ENTRIES[subpath];
+      expect(source).toBeDefined();
+      const packages = await bundledPackages(source as string);
+      expect([...packages].filter((name) => forbidden.includes(name))).toEqual([]);
+    },
+  );
 
   it('keeps the PDF stack reachable from /voucher only', async () => {
     const packages = await bundledPackages(ENTRIES['./voucher'] as string);
