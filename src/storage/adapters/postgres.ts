@@ -20,7 +20,7 @@ import {
   SCHEMA_VERSION,
   schemaError,
 } from './_internal/postgres/schema.js';
-import { checkPrefix, guard } from './_internal/shared.js';
+import { checkPrefix, guard, guardedStore } from './_internal/shared.js';
 
 export type { PgClient } from './_internal/postgres/query.js';
 
@@ -125,24 +125,9 @@ export function postgresStore(client: PgClient, options: PostgresStoreOptions = 
   const op = <T>(operation: string, task: () => Promise<T>): Promise<T> => guard('postgres', operation, task);
 
   return {
-    name: 'postgres',
+    ...guardedStore('postgres', codes, keys),
     tablePrefix: prefix,
     migrate: () => op('migrate', migrate),
     purgeExpired: () => op('purgeExpired', () => keys.purgeExpired()),
-    claimOrder: (code, claimOptions) => op('claimOrder', () => codes.claimOrder(code, claimOptions)),
-    getCode: (id) => op('getCode', () => codes.getCode(id)),
-    getCodeByCip: (cip) => op('getCodeByCip', () => codes.getCodeByCip(cip)),
-    getCodeByOrder: (orderId) => op('getCodeByOrder', () => codes.getCodeByOrder(orderId)),
-    updateCode: (code, expectedVersion) => op('updateCode', () => codes.updateCode(code, expectedVersion)),
-    listCodes: (filter) => op('listCodes', () => codes.listCodes(filter)),
-    claimExpired: (claimOptions) => op('claimExpired', () => codes.claimExpired(claimOptions)),
-    consumeOnce: (key, ttlMs) => op('consumeOnce', () => keys.consumeOnce(key, ttlMs)),
-    putValue: (key, value, ttlMs) => op('putValue', () => keys.putValue(key, value, ttlMs)),
-    getValue: (key) => op('getValue', () => keys.getValue(key)),
-    takeValue: (key) => op('takeValue', () => keys.takeValue(key)),
-    deleteKey: (key) => op('deleteKey', () => keys.deleteKey(key)),
-    hit: (key, limit, windowMs) => op('hit', () => keys.hit(key, limit, windowMs)),
-    appendLog: (entry) => op('appendLog', () => keys.appendLog(entry)),
-    readLog: (subject) => op('readLog', () => keys.readLog(subject)),
   };
 }

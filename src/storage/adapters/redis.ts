@@ -13,7 +13,7 @@ import type { CashCodeStore } from '../contract.js';
 import { type RedisClient, redisCommands, scriptRunner } from './_internal/redis/client.js';
 import { createRedisCodeTable } from './_internal/redis/codes.js';
 import { createRedisKeyTable } from './_internal/redis/keys.js';
-import { checkPrefix, guard } from './_internal/shared.js';
+import { checkPrefix, guardedStore } from './_internal/shared.js';
 
 export type { RedisClient } from './_internal/redis/client.js';
 
@@ -68,25 +68,9 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
   const run = scriptRunner(redis, prefix);
   const codes = createRedisCodeTable(redis, run, prefix);
   const keys = createRedisKeyTable(redis, run, prefix);
-  const op = <T>(operation: string, task: () => Promise<T>): Promise<T> => guard('redis', operation, task);
 
   return {
-    name: 'redis',
+    ...guardedStore('redis', codes, keys),
     keyPrefix: prefix,
-    claimOrder: (code, claimOptions) => op('claimOrder', () => codes.claimOrder(code, claimOptions)),
-    getCode: (id) => op('getCode', () => codes.getCode(id)),
-    getCodeByCip: (cip) => op('getCodeByCip', () => codes.getCodeByCip(cip)),
-    getCodeByOrder: (orderId) => op('getCodeByOrder', () => codes.getCodeByOrder(orderId)),
-    updateCode: (code, expectedVersion) => op('updateCode', () => codes.updateCode(code, expectedVersion)),
-    listCodes: (filter) => op('listCodes', () => codes.listCodes(filter)),
-    claimExpired: (claimOptions) => op('claimExpired', () => codes.claimExpired(claimOptions)),
-    consumeOnce: (key, ttlMs) => op('consumeOnce', () => keys.consumeOnce(key, ttlMs)),
-    putValue: (key, value, ttlMs) => op('putValue', () => keys.putValue(key, value, ttlMs)),
-    getValue: (key) => op('getValue', () => keys.getValue(key)),
-    takeValue: (key) => op('takeValue', () => keys.takeValue(key)),
-    deleteKey: (key) => op('deleteKey', () => keys.deleteKey(key)),
-    hit: (key, limit, windowMs) => op('hit', () => keys.hit(key, limit, windowMs)),
-    appendLog: (entry) => op('appendLog', () => keys.appendLog(entry)),
-    readLog: (subject) => op('readLog', () => keys.readLog(subject)),
   };
 }

@@ -12,7 +12,7 @@
 
 import { ConfigurationError, toStorageError } from '../../errors.js';
 import type { CashCodeStore } from '../contract.js';
-import { checkPrefix, guard } from './_internal/shared.js';
+import { checkPrefix, guard, guardedStore } from './_internal/shared.js';
 import { createSqliteCodeTable, type SqliteCodeTable } from './_internal/sqlite/codes.js';
 import { createSqliteKeyTable, type SqliteKeyTable } from './_internal/sqlite/keys.js';
 import { applyPragmas, migrateSqlite, SQLITE_SCHEMA_VERSION, type SqliteDatabase } from './_internal/sqlite/schema.js';
@@ -111,23 +111,8 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
   const op = <T>(operation: string, task: () => T): Promise<T> => guard('sqlite', operation, task);
 
   return {
-    name: 'sqlite',
+    ...guardedStore('sqlite', codes, keys),
     tablePrefix: prefix,
     purgeExpired: () => op('purgeExpired', () => keys.purgeExpired()),
-    claimOrder: (code, claimOptions) => op('claimOrder', () => codes.claimOrder(code, claimOptions)),
-    getCode: (id) => op('getCode', () => codes.getCode(id)),
-    getCodeByCip: (cip) => op('getCodeByCip', () => codes.getCodeByCip(cip)),
-    getCodeByOrder: (orderId) => op('getCodeByOrder', () => codes.getCodeByOrder(orderId)),
-    updateCode: (code, expectedVersion) => op('updateCode', () => codes.updateCode(code, expectedVersion)),
-    listCodes: (filter) => op('listCodes', () => codes.listCodes(filter)),
-    claimExpired: (claimOptions) => op('claimExpired', () => codes.claimExpired(claimOptions)),
-    consumeOnce: (key, ttlMs) => op('consumeOnce', () => keys.consumeOnce(key, ttlMs)),
-    putValue: (key, value, ttlMs) => op('putValue', () => keys.putValue(key, value, ttlMs)),
-    getValue: (key) => op('getValue', () => keys.getValue(key)),
-    takeValue: (key) => op('takeValue', () => keys.takeValue(key)),
-    deleteKey: (key) => op('deleteKey', () => keys.deleteKey(key)),
-    hit: (key, limit, windowMs) => op('hit', () => keys.hit(key, limit, windowMs)),
-    appendLog: (entry) => op('appendLog', () => keys.appendLog(entry)),
-    readLog: (subject) => op('readLog', () => keys.readLog(subject)),
   };
 }

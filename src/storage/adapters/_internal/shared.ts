@@ -1,6 +1,6 @@
 import { ConfigurationError, StorageError, toStorageError, ValidationError } from '../../../errors.js';
 import { checkPositiveInt } from '../../_memory/args.js';
-import type { ClaimExpiredOptions } from '../../contract.js';
+import type { CashCodeStore, ClaimExpiredOptions } from '../../contract.js';
 
 // Helpers shared by the SQLite, PostgreSQL and Redis adapters. Argument checks come from the memory
 // store's `_memory/args.ts`, so every store rejects bad input with the same ValidationError.
@@ -86,4 +86,45 @@ export function checkPrefix(
     });
   }
   return value;
+}
+
+/** `CashCodeStore` methods as an adapter implements them: sync (SQLite) or async (PostgreSQL, Redis). */
+type Operations<K extends keyof CashCodeStore> = {
+  [M in K]: CashCodeStore[M] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R | Promise<R> : never;
+};
+
+/** An adapter's code table: the order/code operations of the contract. */
+export type StoreCodeTable = Operations<
+  'claimOrder' | 'getCode' | 'getCodeByCip' | 'getCodeByOrder' | 'updateCode' | 'listCodes' | 'claimExpired'
+>;
+
+/** An adapter's key table: TTL keys, counters and the lifecycle log. */
+export type StoreKeyTable = Operations<
+  'consumeOnce' | 'putValue' | 'getValue' | 'takeValue' | 'deleteKey' | 'hit' | 'appendLog' | 'readLog'
+>;
+
+/**
+ * Assemble a {@link CashCodeStore} from an adapter's two tables, every method wrapped by {@link guard}
+ * so that a backend failure always surfaces as a `StorageError` naming the store and the operation.
+ */
+export function guardedStore(name: string, codes: StoreCodeTable, keys: StoreKeyTable): CashCodeStore {
+  const op = <T>(operation: string, task: () => T | Promise<T>): Promise<T> => guard(name, operation, task);
+  return {
+    name,
+    claimOrder: (code, claimOptions) => op('claimOrder', () => codes.claimOrder(code, claimOptions)),
+    getCode: (id) => op('getCode', () => codes.getCode(id)),
+    getCodeByCip: (cip) => op('getCodeByCip', () => codes.getCodeByCip(cip)),
+    getCodeByOrder: (orderId) => op('getCodeByOrder', () => codes.getCodeByOrder(orderId)),
+    updateCode: (code, expectedVersion) => op('updateCode', () => codes.updateCode(code, expectedVersion)),
+    listCodes: (filter) => op('listCodes', () => codes.listCodes(filter)),
+    claimExpired: (claimOptions) => op('claimExpired', () => codes.claimExpired(claimOptions)),
+    consumeOnce: (key, ttlMs) => op('consumeOnce', () => keys.consumeOnce(key, ttlMs)),
+    putValue: (key, value, ttlMs) => op('putValue', () => keys.putValue(key, value, ttlMs)),
+    getValue: (key) => op('getValue', () => keys.getValue(key)),
+    takeValue: (key) => op('takeValue', () => keys.takeValue(key)),
+    deleteKey: (key) => op('deleteKey', () => keys.deleteKey(key)),
+    hit: (key, limit, windowMs) => op('hit', () => keys.hit(key, limit, windowMs)),
+    appendLog: (entry) => op('appendLog', () => keys.appendLog(entry)),
+    readLog: (subject) => op('readLog', () => keys.readLog(subject)),
+  };
 }
