@@ -8,6 +8,7 @@ export const ENTRIES = {
   './guards': 'src/guards/index',
   './webhooks': 'src/webhooks/index',
   './webhooks/node': 'src/webhooks/node',
+  './webhooks/schemas': 'src/webhooks/schemas',
   './voucher': 'src/voucher/index',
   './voucher/token': 'src/voucher/token',
   './voucher/share': 'src/voucher/share',

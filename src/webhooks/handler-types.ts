@@ -1,6 +1,6 @@
 import type { PaymentNotice, PaymentOutcome } from '../codes/types.js';
 import type { CashCodeStore } from '../storage/contract.js';
-import type { CipPaidEvent, UnknownWebhookEvent } from './schemas.js';
+import type { CipPaidEvent, UnknownWebhookEvent } from './events.js';
 
 /** What the handler needs from the codes service: `createCashCodes(...)` satisfies it. */
 export interface PaymentApplier {

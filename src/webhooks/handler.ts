@@ -7,8 +7,8 @@ import { SIGNATURE_HEADER } from './_internal/inputs.js';
 import { bodyTooLarge, declaresTooMuch, readBody } from './_internal/read-body.js';
 import { errorResponse, jsonResponse, REJECTED_STATUS, statusForCode } from './_internal/responses.js';
 import { prepareVerifier } from './_internal/verifier.js';
+import type { CipPaidEvent, WebhookEvent } from './events.js';
 import type { WebhookErrorInfo, WebhookHandler, WebhookHandlerOptions, WebhookStage } from './handler-types.js';
-import type { CipPaidEvent, WebhookEvent } from './schemas.js';
 
 /**
  * Create the PagoEfectivo notification endpoint: `(request, ctx?) => Promise<Response>`.

@@ -4,7 +4,8 @@
  * dedupes and applies payments to the codes service. The Node adapter lives in
  * `pagoefectivo-kit/webhooks/node`; a test signer in `pagoefectivo-kit/testing`.
  *
- * This entry is light: valibot and the SDK's own money/time helpers only (no PDF, no driver).
+ * This entry is light: the SDK's own money/time helpers only (no PDF, no driver); valibot loads on
+ * demand, only for a notification off the common `cip.paid` shape.
  *
  * @module webhooks
  */
@@ -14,17 +15,15 @@ export { verifyWebhook } from './verify.js';
 export type { VerifyWebhookOptions } from './_internal/verifier.js';
 export type { HeadersLike } from './_internal/inputs.js';
 
-// events and schemas
+// events (their valibot schemas: `pagoefectivo-kit/webhooks/schemas`)
 export { parseWebhookEvent } from './parse.js';
 export {
   CIP_PAID,
   type CipPaidEvent,
   type CipPaidFields,
-  CipPaidNotificationSchema,
   type UnknownWebhookEvent,
-  WebhookEnvelopeSchema,
   type WebhookEvent,
-} from './schemas.js';
+} from './events.js';
 
 // handler
 export { createWebhookHandler } from './handler.js';

@@ -1,17 +1,8 @@
-import * as v from 'valibot';
-import { type ValidationIssue, WebhookVerificationError } from '../errors.js';
+import { WebhookVerificationError } from '../errors.js';
 import { fastCipPaid } from './_internal/fast-path.js';
-import { memberText, uniqueKeyValueText } from './_internal/json-number.js';
-import { canonicalNotification, isJsonObject } from './_internal/keys.js';
-import { CIP_PAID, CipPaidNotificationSchema, WebhookEnvelopeSchema, type WebhookEvent } from './schemas.js';
-
-function malformed(message: string, issues: ValidationIssue[], cause?: unknown): WebhookVerificationError {
-  return new WebhookVerificationError('malformed_payload', message, { cause, details: { issues } });
-}
-
-function toIssues(issues: readonly v.BaseIssue<unknown>[]): ValidationIssue[] {
-  return issues.map((issue) => ({ path: v.getDotPath(issue) ?? '', message: issue.message }));
-}
+import { isJsonObject } from './_internal/keys.js';
+import { malformed } from './_internal/malformed.js';
+import { CIP_PAID, type WebhookEvent } from './events.js';
 
 let utf8: TextDecoder | undefined;
 
@@ -28,8 +19,11 @@ export function decodeBody(body: Uint8Array): string {
 /**
  * Parse and validate notification text (already verified, or trusted). Internal: `verifyWebhook`
  * calls it after the signature check; {@link parseWebhookEvent} is the public door.
+ *
+ * The usual `cip.paid` takes the hand-written fast path and returns synchronously; anything else (or
+ * invalid) goes through the valibot schemas, loaded on first need, and returns a promise.
  */
-export function parseEventText(text: string): WebhookEvent {
+export function parseEventText(text: string): WebhookEvent | Promise<WebhookEvent> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -39,54 +33,12 @@ export function parseEventText(text: string): WebhookEvent {
   if (!isJsonObject(parsed)) {
     throw malformed('The webhook body must be a JSON object.', [{ path: '', message: 'expected a JSON object' }]);
   }
-  // The usual notification takes the hand-written fast path; anything else (or invalid) gets the schema.
   if (parsed.eventType === CIP_PAID) {
     const event = fastCipPaid(text, parsed);
     if (event !== null) return event;
   }
-  return parseNotification(text, parsed);
-}
-
-/**
- * The schema path of {@link parseEventText}: key spellings, unknown event types, exact amounts and
- * valibot validation with detailed issues. `parsed` is `JSON.parse(text)`. Exported for the tests
- * that prove the fast path equivalent to it.
- */
-export function parseNotification(text: string, parsed: Record<string, unknown>): WebhookEvent {
-  const canonical = canonicalNotification(parsed);
-  const eventType = canonical.value.eventType;
-  if (typeof eventType !== 'string' || eventType === '') {
-    // The schema only runs on this error path, to word the issue; the check above is the fast path.
-    const envelope = v.safeParse(WebhookEnvelopeSchema, canonical.value);
-    const issues = envelope.success ? [{ path: 'eventType', message: 'must not be empty' }] : toIssues(envelope.issues);
-    throw malformed('The webhook body has no usable "eventType".', issues);
-  }
-  if (eventType !== CIP_PAID && eventType.trim().toLowerCase() !== CIP_PAID) {
-    return { type: 'unknown', eventType, raw: parsed };
-  }
-  if (canonical.ambiguous.length > 0) {
-    const issues = canonical.ambiguous.map((path) => ({ path, message: 'several keys differ only by letter case' }));
-    throw malformed(`Ambiguous keys in the notification: ${canonical.ambiguous.join(', ')}.`, issues);
-  }
-  const data = canonical.value.data;
-  if (isJsonObject(data) && typeof data.amount === 'number') {
-    // Money from digits, not from the float: read the number token exactly as it was signed.
-    const amountKey = canonical.amountKey as string;
-    const token = uniqueKeyValueText(text, amountKey) ?? memberText(text, [canonical.dataKey as string, amountKey]);
-    if (token === null || Number(token) !== data.amount) {
-      throw malformed('The amount could not be read exactly from the body.', [
-        { path: 'data.amount', message: 'unreadable number' },
-      ]);
-    }
-    data.amount = token;
-  }
-  const result = v.safeParse(CipPaidNotificationSchema, canonical.value);
-  if (!result.success) {
-    const issues = toIssues(result.issues);
-    const where = issues.map((issue) => `${issue.path || '(body)'}: ${issue.message}`).join('; ');
-    throw malformed(`The cip.paid notification is invalid: ${where}.`, issues);
-  }
-  return { type: 'cip.paid', ...result.output, raw: parsed };
+  const object = parsed;
+  return import('./_internal/schema-path.js').then((schemaPath) => schemaPath.parseNotification(text, object));
 }
 
 /**
@@ -99,7 +51,7 @@ export function parseNotification(text: string, parsed: Record<string, unknown>)
  * @throws {WebhookVerificationError} `body_not_raw` for anything but a string or bytes;
  * `malformed_payload` (with `details.issues`) for invalid JSON, missing fields or a bad amount.
  */
-export function parseWebhookEvent(body: string | Uint8Array): WebhookEvent {
+export async function parseWebhookEvent(body: string | Uint8Array): Promise<WebhookEvent> {
   if (typeof body === 'string') return parseEventText(body);
   if (body instanceof Uint8Array) return parseEventText(decodeBody(body));
   throw new WebhookVerificationError(

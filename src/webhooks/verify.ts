@@ -1,6 +1,6 @@
 import { hmacSha256Verify, hmacSha256VerifySync } from '../_crypto/hmac.js';
 import { createVerifier, type VerifyWebhookOptions, type WebhookVerifier } from './_internal/verifier.js';
-import type { CipPaidEvent, UnknownWebhookEvent, WebhookEvent } from './schemas.js';
+import type { CipPaidEvent, UnknownWebhookEvent, WebhookEvent } from './events.js';
 
 let verifier: WebhookVerifier | undefined;
 

@@ -50,6 +50,38 @@ async function bundledPackages(source: string): Promise<Set<string>> {
   return packages;
 }
 
+/** Packages loaded when `source` is imported (static imports only; `import()` chunks load on demand). */
+async function eagerGraph(source: string): Promise<{ packages: Set<string>; modules: Set<string> }> {
+  const entry = new URL(`${source}.ts`, root).pathname;
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+    absWorkingDir: new URL('.', root).pathname,
+  });
+  const inputs = result.metafile.inputs;
+  const start = Object.keys(inputs).find((input) => entry.endsWith(input));
+  const packages = new Set<string>();
+  const pending = start === undefined ? [] : [start];
+  const seen = new Set(pending);
+  while (pending.length > 0) {
+    const input = inputs[pending.pop() as string];
+    for (const imported of input?.imports ?? []) {
+      if (imported.kind === 'dynamic-import' || seen.has(imported.path)) continue;
+      seen.add(imported.path);
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(imported.path);
+      if (match?.[1]) packages.add(match[1]);
+      if (imported.external) packages.add(imported.path);
+      else pending.push(imported.path);
+    }
+  }
+  return { packages, modules: seen };
+}
+
 describe('package surface', () => {
   it('generates package.json exports from scripts/entries.mjs', () => {
     const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { exports: unknown };
@@ -69,6 +101,17 @@ describe('package surface', () => {
       expect([...packages].filter((name) => forbidden.includes(name))).toEqual([]);
     },
   );
+
+  it.each(['./webhooks', './webhooks/node'])('importing %s does not load valibot up front', async (subpath) => {
+    const { packages, modules } = await eagerGraph(ENTRIES[subpath] as string);
+    expect(modules.size).toBeGreaterThan(0);
+    expect(packages.has('valibot')).toBe(false);
+  });
+
+  it('keeps the valibot schema path of /webhooks behind import(), not removed', async () => {
+    // Notifications off the common shape still get detailed issues from the schemas.
+    expect((await bundledPackages(ENTRIES['./webhooks'] as string)).has('valibot')).toBe(true);
+  });
 
   it('keeps the PDF stack reachable from /voucher only', async () => {
     const packages = await bundledPackages(ENTRIES['./voucher'] as string);

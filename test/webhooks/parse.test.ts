@@ -6,24 +6,19 @@ import * as v from 'valibot';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { PaymentNotice } from '../../src/codes/types.js';
 import { isPagoEfectivoKitError, type WebhookVerificationError } from '../../src/errors.js';
-import {
-  type CipPaidEvent,
-  CipPaidNotificationSchema,
-  parseWebhookEvent,
-  WebhookEnvelopeSchema,
-  type WebhookEvent,
-} from '../../src/webhooks/index.js';
+import { type CipPaidEvent, parseWebhookEvent, type WebhookEvent } from '../../src/webhooks/index.js';
+import { CipPaidNotificationSchema, WebhookEnvelopeSchema } from '../../src/webhooks/schemas.js';
 import { paidBody, VECTOR_BODY } from './_helpers.js';
 
-function paid(body: string): CipPaidEvent {
-  const event = parseWebhookEvent(body);
+async function paid(body: string): Promise<CipPaidEvent> {
+  const event = await parseWebhookEvent(body);
   if (event.type !== 'cip.paid') throw new Error(`expected cip.paid, got ${event.type}`);
   return event;
 }
 
-function malformed(body: string | Uint8Array): WebhookVerificationError {
+async function malformed(body: string | Uint8Array): Promise<WebhookVerificationError> {
   try {
-    parseWebhookEvent(body);
+    await parseWebhookEvent(body);
   } catch (error) {
     expect(isPagoEfectivoKitError(error, 'malformed_payload')).toBe(true);
     return error as WebhookVerificationError;
@@ -42,8 +37,8 @@ describe('parseWebhookEvent amounts', () => {
     ['1234567.89', 123456789, '1234567.89'],
     ['"150.50"', 15050, '150.50'],
     ['90071992547409.91', 9007199254740991, '90071992547409.91'],
-  ])('reads %s as %i minor units', (token, minor, decimal) => {
-    const event = paid(paidBody({ amount: token }));
+  ])('reads %s as %i minor units', async (token, minor, decimal) => {
+    const event = await paid(paidBody({ amount: token }));
     expect(event.amountMinor).toBe(minor);
     expect(event.amount).toBe(decimal);
   });
@@ -61,98 +56,100 @@ describe('parseWebhookEvent amounts', () => {
     'true',
     '"abc"',
     '{}',
-  ])('refuses the amount %s', (token) => {
-    const error = malformed(paidBody({ amount: token }));
+  ])('refuses the amount %s', async (token) => {
+    const error = await malformed(paidBody({ amount: token }));
     expect(error.details?.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'data.amount' })]));
   });
 
-  it('reads the amount of pretty-printed JSON, escaped keys and duplicated keys like JSON.parse', () => {
-    expect(paid(JSON.stringify(JSON.parse(paidBody({ amount: '75.25' })), null, 2)).amountMinor).toBe(7525);
-    expect(paid(paidBody({ amount: '12.30' }).replace('"amount"', '"am\\u006fu\\u006et"')).amountMinor).toBe(1230);
+  it('reads the amount of pretty-printed JSON, escaped keys and duplicated keys like JSON.parse', async () => {
+    expect((await paid(JSON.stringify(JSON.parse(paidBody({ amount: '75.25' })), null, 2))).amountMinor).toBe(7525);
+    expect((await paid(paidBody({ amount: '12.30' }).replace('"amount"', '"am\\u006fu\\u006et"'))).amountMinor).toBe(
+      1230,
+    );
     const duplicated = paidBody({ amount: '1.00' }).replace('"amount":1.00', '"amount":1.00,"amount":9.99');
-    expect(paid(duplicated).amountMinor).toBe(999);
+    expect((await paid(duplicated)).amountMinor).toBe(999);
     const decoy = paidBody({ transactionCode: '"amount":1.00,' });
-    expect(paid(decoy).amountMinor).toBe(15050);
+    expect((await paid(decoy)).amountMinor).toBe(15050);
     const nested = `{"meta":{"amount":1.00},${paidBody({ amount: '33.30' }).slice(1)}`;
-    expect(paid(nested).amountMinor).toBe(3330);
-    expect(paid(paidBody({ transactionCode: 'amount' })).amountMinor).toBe(15050);
+    expect((await paid(nested)).amountMinor).toBe(3330);
+    expect((await paid(paidBody({ transactionCode: 'amount' }))).amountMinor).toBe(15050);
   });
 });
 
 describe('parseWebhookEvent fields', () => {
-  it('normalises numbers to strings and blank references to null', () => {
+  it('normalises numbers to strings and blank references to null', async () => {
     const body =
       '{"eventType":"cip.paid","operationNumber":987654,"data":{"cip":2401557,"currency":"PEN","amount":10,"transactionCode":"  "}}';
-    expect(paid(body)).toMatchObject({
+    expect(await paid(body)).toMatchObject({
       cip: '2401557',
       operationNumber: '987654',
       transactionCode: null,
       paidAt: null,
       paymentDate: null,
     });
-    expect(paid(paidBody({ transactionCode: 'ORD-9' })).transactionCode).toBe('ORD-9');
+    expect((await paid(paidBody({ transactionCode: 'ORD-9' }))).transactionCode).toBe('ORD-9');
   });
 
-  it('keeps an unrecognised paymentDate as text and leaves paidAt null rather than losing the payment', () => {
-    const event = paid(paidBody({ paymentDate: '05/03/2024 12:00' }));
+  it('keeps an unrecognised paymentDate as text and leaves paidAt null rather than losing the payment', async () => {
+    const event = await paid(paidBody({ paymentDate: '05/03/2024 12:00' }));
     expect(event.paidAt).toBeNull();
     expect(event.paymentDate).toBe('05/03/2024 12:00');
-    expect(paid(paidBody({ paymentDate: '2024-03-05 12:00:07-0500' })).paidAt).toEqual(
+    expect((await paid(paidBody({ paymentDate: '2024-03-05 12:00:07-0500' }))).paidAt).toEqual(
       new Date('2024-03-05T17:00:07Z'),
     );
   });
 
-  it('tolerates other key spellings (PascalCase) and refuses ambiguous ones', () => {
+  it('tolerates other key spellings (PascalCase) and refuses ambiguous ones', async () => {
     const pascal =
       '{"EventType":"cip.paid","OperationNumber":"1","Data":{"CIP":"2401557","Currency":"PEN","Amount":150.5}}';
-    expect(paid(pascal)).toMatchObject({ cip: '2401557', amountMinor: 15050, operationNumber: '1' });
+    expect(await paid(pascal)).toMatchObject({ cip: '2401557', amountMinor: 15050, operationNumber: '1' });
     const both =
       '{"eventType":"cip.paid","operationNumber":"1","data":{"cip":"1","Amount":1,"AMOUNT":2,"currency":"PEN"}}';
-    expect(malformed(both).details?.issues).toEqual([
+    expect((await malformed(both)).details?.issues).toEqual([
       { path: 'data.amount', message: 'several keys differ only by letter case' },
     ]);
     const exactWins =
       '{"eventType":"cip.paid","operationNumber":"1","data":{"cip":"1","amount":1,"Amount":2,"currency":"PEN"}}';
-    expect(paid(exactWins).amountMinor).toBe(100);
+    expect((await paid(exactWins)).amountMinor).toBe(100);
   });
 
-  it('returns unknown event types typed, never throwing', () => {
+  it('returns unknown event types typed, never throwing', async () => {
     const body = '{"eventType":"cip.expired","data":{"cip":"2401557"}}';
-    const event = parseWebhookEvent(body);
+    const event = await parseWebhookEvent(body);
     expect(event).toEqual({ type: 'unknown', eventType: 'cip.expired', raw: JSON.parse(body) });
-    expect(parseWebhookEvent(paidBody().replace('cip.paid', 'CIP.PAID')).type).toBe('cip.paid');
+    expect((await parseWebhookEvent(paidBody().replace('cip.paid', 'CIP.PAID'))).type).toBe('cip.paid');
   });
 
-  it('refuses invalid JSON, non-objects, missing fields and invalid UTF-8 with issue details', () => {
-    expect(malformed('{"eventType":').details?.issues).toEqual([{ path: '', message: 'invalid JSON' }]);
-    for (const body of ['[]', '"cip.paid"', 'null', '42']) malformed(body);
-    expect(malformed('{"data":{}}').details?.issues).toEqual([expect.objectContaining({ path: 'eventType' })]);
-    const missing = malformed('{"eventType":"cip.paid","data":{"cip":"1"}}');
+  it('refuses invalid JSON, non-objects, missing fields and invalid UTF-8 with issue details', async () => {
+    expect((await malformed('{"eventType":')).details?.issues).toEqual([{ path: '', message: 'invalid JSON' }]);
+    for (const body of ['[]', '"cip.paid"', 'null', '42']) await malformed(body);
+    expect((await malformed('{"data":{}}')).details?.issues).toEqual([expect.objectContaining({ path: 'eventType' })]);
+    const missing = await malformed('{"eventType":"cip.paid","data":{"cip":"1"}}');
     const paths = ((missing.details?.issues ?? []) as { path: string }[]).map((issue) => issue.path);
     expect(paths).toEqual(expect.arrayContaining(['operationNumber', 'data.currency', 'data.amount']));
     expect(missing.message).toContain('data.currency');
-    malformed(paidBody({ cip: 'ABC-1' }));
-    malformed(Uint8Array.from([0x7b, 0xc3, 0x28, 0x7d]));
+    await malformed(paidBody({ cip: 'ABC-1' }));
+    await malformed(Uint8Array.from([0x7b, 0xc3, 0x28, 0x7d]));
   });
 
-  it('accepts bytes and refuses parsed objects with body_not_raw', () => {
-    expect(parseWebhookEvent(new TextEncoder().encode(VECTOR_BODY)).type).toBe('cip.paid');
-    expect(() => parseWebhookEvent(JSON.parse(VECTOR_BODY) as never)).toThrow(
+  it('accepts bytes and refuses parsed objects with body_not_raw', async () => {
+    expect((await parseWebhookEvent(new TextEncoder().encode(VECTOR_BODY))).type).toBe('cip.paid');
+    await expect(parseWebhookEvent(JSON.parse(VECTOR_BODY) as never)).rejects.toThrow(
       expect.objectContaining({ code: 'body_not_raw' }),
     );
   });
 });
 
 describe('types and schemas', () => {
-  it('produces events assignable to the codes service PaymentNotice', () => {
-    const event = paid(VECTOR_BODY);
+  it('produces events assignable to the codes service PaymentNotice', async () => {
+    const event = await paid(VECTOR_BODY);
     const notice: PaymentNotice = event;
     expect(notice.amountMinor).toBe(15050);
     expectTypeOf<CipPaidEvent>().toMatchTypeOf<PaymentNotice>();
     expectTypeOf<Extract<WebhookEvent, { type: 'unknown' }>['eventType']>().toEqualTypeOf<string>();
   });
 
-  it('exports schemas that validate a parsed notification object', () => {
+  it('exports schemas that validate a parsed notification object', async () => {
     const parsed = v.safeParse(CipPaidNotificationSchema, JSON.parse(VECTOR_BODY));
     expect(parsed.success && parsed.output).toMatchObject({ cip: '2401557', amountMinor: 15050, amount: '150.50' });
     expect(v.safeParse(CipPaidNotificationSchema, { eventType: 'cip.paid' }).success).toBe(false);

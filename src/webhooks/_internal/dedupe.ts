@@ -6,7 +6,7 @@
  * rejected payment get the same answer without recording the rejection twice.
  */
 import type { PaymentOutcome, PaymentRejectReason } from '../../codes/types.js';
-import type { CipPaidEvent } from '../schemas.js';
+import type { CipPaidEvent } from '../events.js';
 import { jsonResponse, REJECTED_STATUS } from './responses.js';
 
 /** The store key of a notification: its CIP and PagoEfectivo operation number. */

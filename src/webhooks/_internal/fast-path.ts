@@ -7,7 +7,7 @@
  * source of truth; `test/webhooks/fast-path.test.ts` proves both paths agree on random bodies.
  */
 import { formatAmount } from '../../money/index.js';
-import { CIP_PAID, type CipPaidEvent, paidAtOf } from '../schemas.js';
+import { CIP_PAID, type CipPaidEvent, paidAtOf } from '../events.js';
 import { uniqueKeyValueText } from './json-number.js';
 
 /** A string, or a non-negative safe integer as its decimal string; trimmed, 1–`maxLength` characters. */

@@ -5,8 +5,8 @@
  * the whole verification runs synchronously inside one async function: one promise per call.
  */
 import { WebhookVerificationError } from '../../errors.js';
+import type { WebhookEvent } from '../events.js';
 import { decodeBody, parseEventText } from '../parse.js';
-import type { WebhookEvent } from '../schemas.js';
 import { type HeadersLike, normalizeSecrets, rawBody, signatureOf } from './inputs.js';
 
 /** The seam's verify function: index of the matching secret, or -1. */
@@ -48,7 +48,7 @@ function mismatch(): WebhookVerificationError {
   );
 }
 
-function eventOf(raw: string | Uint8Array): WebhookEvent {
+function eventOf(raw: string | Uint8Array): WebhookEvent | Promise<WebhookEvent> {
   return parseEventText(typeof raw === 'string' ? raw : decodeBody(raw));
 }
 
