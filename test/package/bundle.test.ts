@@ -108,6 +108,13 @@ describe('package surface', () => {
     expect(packages.has('valibot')).toBe(false);
   });
 
+  it('loads node:crypto on first use, not at import, in the Node HMAC seam', async () => {
+    // The old static `import … from 'node:crypto'` shows up here as an external import statement.
+    const { packages } = await eagerGraph('src/_crypto/hmac.node');
+    expect(packages.has('node:crypto')).toBe(false);
+    expect(packages.has('crypto')).toBe(false);
+  });
+
   it('keeps the valibot schema path of /webhooks behind import(), not removed', async () => {
     // Notifications off the common shape still get detailed issues from the schemas.
     expect((await bundledPackages(ENTRIES['./webhooks'] as string)).has('valibot')).toBe(true);
