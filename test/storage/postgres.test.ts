@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CashCode } from '../../src/codes/types.js';
-import { isPagoEfectivoKitError, type PagoEfectivoKitError } from '../../src/errors.js';
 import { POSTGRES_SCHEMA_VERSION, postgresStore } from '../../src/storage/adapters/postgres.js';
 import { describeStoreConformance } from '../../src/testing/conformance.js';
+import { rejection, sampleCode } from './_fixtures/records.js';
 
 const api = { describe, it, beforeEach, afterEach };
 const url = process.env.PAGOEFECTIVO_KIT_TEST_POSTGRES_URL;
@@ -55,40 +54,6 @@ afterAll(async () => {
   await Promise.all(pools.map((pool) => pool.end().catch(() => undefined)));
 });
 
-function code(overrides: Partial<CashCode> = {}): CashCode {
-  const id = `code-${randomBytes(6).toString('hex')}`;
-  const now = new Date('2026-03-01T15:00:00.000Z');
-  return {
-    id,
-    orderId: `order-${id}`,
-    status: 'reserving',
-    version: 1,
-    cip: null,
-    cipUrl: null,
-    amount: '10.00',
-    amountMinor: 1000,
-    currency: 'PEN',
-    fx: null,
-    payer: { email: 'a@example.pe' },
-    expiresAt: new Date('2026-03-02T15:00:00.000Z'),
-    createdAt: now,
-    updatedAt: now,
-    leaseUntil: null,
-    payment: null,
-    metadata: {},
-    ...overrides,
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PagoEfectivoKitError> {
-  const error = await promise.then(
-    () => expect.fail('expected a rejection'),
-    (reason: unknown) => reason,
-  );
-  expect(isPagoEfectivoKitError(error), String(error)).toBe(true);
-  return error as PagoEfectivoKitError;
-}
-
 // Registered only with a database, so that a run without one shows exactly one skipped test above.
 if (url) {
   describe('postgresStore: schema and migrations', () => {
@@ -125,7 +90,7 @@ if (url) {
 
     it('autoMigrate creates the tables on first use', async () => {
       const store = postgresStore(newPool(2), { tablePrefix: freshPrefix(), autoMigrate: true });
-      const fresh = code();
+      const fresh = sampleCode();
       expect(await store.claimOrder(fresh)).toEqual({ claimed: true, code: fresh });
     });
 
@@ -145,7 +110,7 @@ if (url) {
       await client.connect();
       const store = postgresStore(client, { tablePrefix: prefix });
       const orderId = `order-${run}-single-client`;
-      const results = await Promise.all(Array.from({ length: 30 }, () => store.claimOrder(code({ orderId }))));
+      const results = await Promise.all(Array.from({ length: 30 }, () => store.claimOrder(sampleCode({ orderId }))));
       expect(results.filter((result) => result.claimed)).toHaveLength(1);
       await client.end();
     });
@@ -159,7 +124,7 @@ if (url) {
       await victim.connect();
       const pid = (await victim.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
       const blocker = await admin.connect();
-      const claim = code();
+      const claim = sampleCode();
       // An uncommitted claim of the same order makes the victim's INSERT wait on the order's row lock.
       await blocker.query('BEGIN');
       await blocker.query(`INSERT INTO ${prefix}orders (order_id, code_id) VALUES ($1, 'someone-else')`, [
@@ -189,7 +154,11 @@ if (url) {
       const store = postgresStore(pool, { tablePrefix: prefix });
       await store.migrate();
       await pool.end();
-      for (const pending of [store.claimOrder(code()), store.consumeOnce('webhook:1', 1000), store.readLog('x')]) {
+      for (const pending of [
+        store.claimOrder(sampleCode()),
+        store.consumeOnce('webhook:1', 1000),
+        store.readLog('x'),
+      ]) {
         expect((await rejection(pending)).code).toBe('storage_error');
       }
     });

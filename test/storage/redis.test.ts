@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CashCode } from '../../src/codes/types.js';
-import { isPagoEfectivoKitError, type PagoEfectivoKitError } from '../../src/errors.js';
+import { isPagoEfectivoKitError } from '../../src/errors.js';
 import { redisStore } from '../../src/storage/adapters/redis.js';
 import { describeStoreConformance } from '../../src/testing/conformance.js';
+import { rejection, sampleCode } from './_fixtures/records.js';
 
 const api = { describe, it, beforeEach, afterEach };
 const url = process.env.PAGOEFECTIVO_KIT_TEST_REDIS_URL;
@@ -51,37 +52,11 @@ afterAll(async () => {
 });
 
 function code(overrides: Partial<CashCode> = {}): CashCode {
-  const id = `code-${randomBytes(6).toString('hex')}`;
-  const now = new Date('2026-03-01T15:00:00.000Z');
-  return {
-    id,
-    orderId: `order-${id}`,
+  return sampleCode({
     status: 'pending',
-    version: 1,
     cip: String(2_400_000 + Math.floor(Math.random() * 1_000_000)),
-    cipUrl: null,
-    amount: '10.00',
-    amountMinor: 1000,
-    currency: 'PEN',
-    fx: null,
-    payer: { email: 'a@example.pe' },
-    expiresAt: new Date('2026-03-02T15:00:00.000Z'),
-    createdAt: now,
-    updatedAt: now,
-    leaseUntil: null,
-    payment: null,
-    metadata: {},
     ...overrides,
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PagoEfectivoKitError> {
-  const error = await promise.then(
-    () => expect.fail('expected a rejection'),
-    (reason: unknown) => reason,
-  );
-  expect(isPagoEfectivoKitError(error), String(error)).toBe(true);
-  return error as PagoEfectivoKitError;
+  });
 }
 
 // Registered only with a server, so that a run without one shows exactly one skipped test above.

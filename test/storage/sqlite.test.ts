@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CashCode } from '../../src/codes/types.js';
-import { isPagoEfectivoKitError, type PagoEfectivoKitError } from '../../src/errors.js';
 import { SQLITE_STORE_SCHEMA_VERSION, sqliteStore } from '../../src/storage/adapters/sqlite.js';
 import { describeStoreConformance } from '../../src/testing/conformance.js';
+import { rejection, sampleCode } from './_fixtures/records.js';
 
 const api = { describe, it, beforeEach, afterEach };
 const dir = mkdtempSync(join(tmpdir(), 'pek-sqlite-'));
@@ -44,36 +44,7 @@ describeStoreConformance(
 );
 
 function code(overrides: Partial<CashCode> = {}): CashCode {
-  const now = new Date('2026-03-01T15:00:00.000Z');
-  return {
-    id: 'code-1',
-    orderId: 'order-1',
-    status: 'pending',
-    version: 1,
-    cip: '2401557',
-    cipUrl: null,
-    amount: '10.00',
-    amountMinor: 1000,
-    currency: 'PEN',
-    fx: null,
-    payer: { email: 'a@example.pe' },
-    expiresAt: new Date('2026-03-02T15:00:00.000Z'),
-    createdAt: now,
-    updatedAt: now,
-    leaseUntil: null,
-    payment: null,
-    metadata: {},
-    ...overrides,
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PagoEfectivoKitError> {
-  const error = await promise.then(
-    () => expect.fail('expected a rejection'),
-    (reason: unknown) => reason,
-  );
-  expect(isPagoEfectivoKitError(error)).toBe(true);
-  return error as PagoEfectivoKitError;
+  return sampleCode({ id: 'code-1', orderId: 'order-1', status: 'pending', cip: '2401557', ...overrides });
 }
 
 describe('sqliteStore', () => {
