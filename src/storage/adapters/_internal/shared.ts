@@ -93,15 +93,32 @@ type Operations<K extends keyof CashCodeStore> = {
   [M in K]: CashCodeStore[M] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R | Promise<R> : never;
 };
 
-/** An adapter's code table: the order/code operations of the contract. */
-export type StoreCodeTable = Operations<
-  'claimOrder' | 'getCode' | 'getCodeByCip' | 'getCodeByOrder' | 'updateCode' | 'listCodes' | 'claimExpired'
->;
+/** The order/code operations of the contract. */
+export type CodeMethod =
+  | 'claimOrder'
+  | 'getCode'
+  | 'getCodeByCip'
+  | 'getCodeByOrder'
+  | 'updateCode'
+  | 'listCodes'
+  | 'claimExpired';
 
-/** An adapter's key table: TTL keys, counters and the lifecycle log. */
-export type StoreKeyTable = Operations<
-  'consumeOnce' | 'putValue' | 'getValue' | 'takeValue' | 'deleteKey' | 'hit' | 'appendLog' | 'readLog'
->;
+/** The TTL key, counter and lifecycle-log operations of the contract. */
+export type KeyMethod =
+  | 'consumeOnce'
+  | 'putValue'
+  | 'getValue'
+  | 'takeValue'
+  | 'deleteKey'
+  | 'hit'
+  | 'appendLog'
+  | 'readLog';
+
+/** An adapter's code table, sync or async. */
+export type StoreCodeTable = Operations<CodeMethod>;
+
+/** An adapter's key table, sync or async. */
+export type StoreKeyTable = Operations<KeyMethod>;
 
 /**
  * Assemble a {@link CashCodeStore} from an adapter's two tables, every method wrapped by {@link guard}

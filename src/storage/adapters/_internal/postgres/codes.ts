@@ -1,22 +1,14 @@
 import type { CashCode } from '../../../../codes/types.js';
 import { StorageError } from '../../../../errors.js';
 import { checkCode, checkKey, checkNextVersion, encodeCursor, resolveListFilter } from '../../../_memory/args.js';
-import type { ClaimExpiredOptions, ClaimOptions, ClaimResult, CodePage, ListCodesFilter } from '../../../contract.js';
+import type { CashCodeStore } from '../../../contract.js';
 import { cloneCode, deserializeCode, serializeCode } from '../../../contract.js';
-import { checkClaimExpired, conflictError, orderChange, replacingWithoutCode } from '../shared.js';
+import { type CodeMethod, checkClaimExpired, conflictError, orderChange, replacingWithoutCode } from '../shared.js';
 import { type PgQuery, type PgRow, uniqueViolation } from './query.js';
 import { codeStatements } from './sql.js';
 
 /** The code operations of the PostgreSQL store; each is a single, atomic SQL statement. */
-export interface PgCodeTable {
-  claimOrder(code: CashCode, options?: ClaimOptions): Promise<ClaimResult>;
-  getCode(id: string): Promise<CashCode | null>;
-  getCodeByCip(cip: string): Promise<CashCode | null>;
-  getCodeByOrder(orderId: string): Promise<CashCode | null>;
-  updateCode(code: CashCode, expectedVersion: number): Promise<boolean>;
-  listCodes(filter?: ListCodesFilter): Promise<CodePage>;
-  claimExpired(options: ClaimExpiredOptions): Promise<CashCode[]>;
-}
+export type PgCodeTable = Pick<CashCodeStore, CodeMethod>;
 
 const readCode = (row: PgRow | undefined): CashCode | null =>
   row === undefined ? null : deserializeCode(row.data as string);

@@ -1,22 +1,15 @@
-import type { LifecycleEntry } from '../../../../codes/types.js';
 import { checkEntry, checkKey, checkPositiveInt } from '../../../_memory/args.js';
-import type { HitResult } from '../../../contract.js';
+import type { CashCodeStore } from '../../../contract.js';
 import { deserializeEntry, serializeEntry } from '../../../contract.js';
+import type { KeyMethod } from '../shared.js';
 import type { PgQuery } from './query.js';
 import { keyStatements } from './sql.js';
 
 /** The key, counter and log operations of the PostgreSQL store; each is one atomic statement. */
-export interface PgKeyTable {
-  consumeOnce(key: string, ttlMs: number): Promise<boolean>;
-  putValue(key: string, value: string, ttlMs: number): Promise<void>;
-  getValue(key: string): Promise<string | null>;
-  takeValue(key: string): Promise<string | null>;
-  deleteKey(key: string): Promise<void>;
-  hit(key: string, limit: number, windowMs: number): Promise<HitResult>;
-  appendLog(entry: LifecycleEntry): Promise<void>;
-  readLog(subject: string): Promise<LifecycleEntry[]>;
+export type PgKeyTable = Pick<CashCodeStore, KeyMethod> & {
+  /** Delete expired markers, values and counters; resolves to the number of rows removed. */
   purgeExpired(): Promise<number>;
-}
+};
 
 /** Create the key, counter and log operations over `query` for tables named `<prefix>…`. */
 export function createPgKeyTable(query: PgQuery, prefix: string): PgKeyTable {

@@ -1,22 +1,14 @@
 import type { CashCode } from '../../../../codes/types.js';
 import { StorageError } from '../../../../errors.js';
 import { checkCode, checkKey, checkNextVersion, encodeCursor, resolveListFilter } from '../../../_memory/args.js';
-import type { ClaimExpiredOptions, ClaimOptions, ClaimResult, CodePage, ListCodesFilter } from '../../../contract.js';
+import type { CashCodeStore } from '../../../contract.js';
 import { cloneCode, deserializeCode, serializeCode } from '../../../contract.js';
-import { checkClaimExpired, conflictError, orderChange, replacingWithoutCode } from '../shared.js';
+import { type CodeMethod, checkClaimExpired, conflictError, orderChange, replacingWithoutCode } from '../shared.js';
 import type { RedisCommands, RunScript } from './client.js';
 import { CLAIM_EXPIRED, CLAIM_ORDER, LIST_CODES, LOOKUP, UPDATE_CODE } from './scripts.js';
 
 /** The code operations of the Redis store; every write is one Lua script. */
-export interface RedisCodeTable {
-  claimOrder(code: CashCode, options?: ClaimOptions): Promise<ClaimResult>;
-  getCode(id: string): Promise<CashCode | null>;
-  getCodeByCip(cip: string): Promise<CashCode | null>;
-  getCodeByOrder(orderId: string): Promise<CashCode | null>;
-  updateCode(code: CashCode, expectedVersion: number): Promise<boolean>;
-  listCodes(filter?: ListCodesFilter): Promise<CodePage>;
-  claimExpired(options: ClaimExpiredOptions): Promise<CashCode[]>;
-}
+export type RedisCodeTable = Pick<CashCodeStore, CodeMethod>;
 
 /** Index entries one `listCodes` script call scans at most, so a listing never blocks Redis for long. */
 const LIST_BATCH = 500;

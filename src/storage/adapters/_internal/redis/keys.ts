@@ -1,21 +1,12 @@
-import type { LifecycleEntry } from '../../../../codes/types.js';
 import { checkEntry, checkKey, checkPositiveInt } from '../../../_memory/args.js';
-import type { HitResult } from '../../../contract.js';
+import type { CashCodeStore } from '../../../contract.js';
 import { deserializeEntry, serializeEntry } from '../../../contract.js';
+import type { KeyMethod } from '../shared.js';
 import type { RedisCommands, RunScript } from './client.js';
 import { HIT } from './scripts.js';
 
 /** The key, counter and log operations of the Redis store. */
-export interface RedisKeyTable {
-  consumeOnce(key: string, ttlMs: number): Promise<boolean>;
-  putValue(key: string, value: string, ttlMs: number): Promise<void>;
-  getValue(key: string): Promise<string | null>;
-  takeValue(key: string): Promise<string | null>;
-  deleteKey(key: string): Promise<void>;
-  hit(key: string, limit: number, windowMs: number): Promise<HitResult>;
-  appendLog(entry: LifecycleEntry): Promise<void>;
-  readLog(subject: string): Promise<LifecycleEntry[]>;
-}
+export type RedisKeyTable = Pick<CashCodeStore, KeyMethod>;
 
 /**
  * Create the key operations. Under the prefix P: `P once:<key>` (consumeOnce markers) and
