@@ -7,7 +7,7 @@
 import { ofetch } from 'ofetch';
 import { Bench } from 'tinybench';
 import { createPagoEfectivoClient } from '../src/client/index.js';
-import type { CreateCipInput } from '../src/codes/provider.js';
+import type { CreateCipInput } from '../src/model/provider.js';
 import { createFakePagoEfectivo } from '../src/testing/index.js';
 
 const CREDS = { serviceId: 1234, accessKey: 'EXAMPLEACCESSKEY0001', secretKey: 'exampleSecretKey/abc+123=' };

@@ -8,7 +8,7 @@
 import { Bench } from 'tinybench';
 import { createPagoEfectivoClient } from '../src/client/index.js';
 import { createCashCodes } from '../src/codes/index.js';
-import type { CreateCipInput } from '../src/codes/provider.js';
+import type { CreateCipInput } from '../src/model/provider.js';
 import { memoryStore } from '../src/storage/memory.js';
 import { createFakePagoEfectivo } from '../src/testing/index.js';
 

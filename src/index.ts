@@ -79,9 +79,9 @@ export type {
   PaymentNotice,
   PaymentRejectReason,
   PaymentOutcome,
-} from './codes/types.js';
-export { CODE_STATUSES, BLOCKING_STATUSES } from './codes/types.js';
-export type { CashCodeProvider, CreateCipInput, CreatedCip, CipStatus } from './codes/provider.js';
+} from './model/code.js';
+export { CODE_STATUSES, BLOCKING_STATUSES } from './model/code.js';
+export type { CashCodeProvider, CreateCipInput, CreatedCip, CipStatus } from './model/provider.js';
 
 // codes: the service
 export {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPagoEfectivoClient } from '../../src/client/index.js';
 import { type CashCodes, createCashCodes } from '../../src/codes/index.js';
-import type { CashCode } from '../../src/codes/types.js';
+import type { CashCode } from '../../src/model/code.js';
 import { type MemoryStore, memoryStore } from '../../src/storage/memory.js';
 import { createFakePagoEfectivo, type FakePagoEfectivo } from '../../src/testing/index.js';
 import { renderVoucher } from '../../src/voucher/index.js';

@@ -1,6 +1,6 @@
 import type { CashCodes } from '../../src/codes/index.js';
-import type { CashCode, LifecycleEntry } from '../../src/codes/types.js';
 import { isPagoEfectivoKitError } from '../../src/errors.js';
+import type { CashCode, LifecycleEntry } from '../../src/model/code.js';
 import { formatMoney } from '../../src/money/index.js';
 import type { CashCodeStore } from '../../src/storage/contract.js';
 import { formatLimaTimestamp } from '../../src/time/index.js';

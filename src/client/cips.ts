@@ -1,5 +1,5 @@
-import type { CipStatus, CreateCipInput, CreatedCip } from '../codes/provider.js';
 import { ApiError, ValidationError } from '../errors.js';
+import type { CipStatus, CreateCipInput, CreatedCip } from '../model/provider.js';
 import { formatAmount, isCurrency, parseAmount } from '../money/index.js';
 import { formatLimaTimestamp, parseApiTimestamp } from '../time/index.js';
 import type { RequestContext } from './_errors.js';

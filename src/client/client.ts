@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import type { CashCodeProvider, CipStatus, CreateCipInput, CreatedCip } from '../codes/provider.js';
 import { ApiError, AuthError, isPagoEfectivoKitError, ValidationError } from '../errors.js';
+import type { CashCodeProvider, CipStatus, CreateCipInput, CreatedCip } from '../model/provider.js';
 import { formatLimaTimestamp } from '../time/index.js';
 import { unexpectedResponse } from './_errors.js';
 import { type AuthSession, createTokenManager } from './auth.js';

@@ -35,5 +35,5 @@ export {
 } from './response-schemas.js';
 
 // provider contract (re-exported for convenience)
-export type { CashCodeProvider, CipStatus, CreateCipInput, CreatedCip } from '../codes/provider.js';
+export type { CashCodeProvider, CipStatus, CreateCipInput, CreatedCip } from '../model/provider.js';
 export { STATUS_GENERATED } from './cips.js';

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import type { CreateCipInput } from '../codes/provider.js';
 import { ValidationError, type ValidationIssue } from '../errors.js';
+import type { CreateCipInput } from '../model/provider.js';
 import { parseAmount } from '../money/index.js';
 
 function isAmount(text: string): boolean {

@@ -1,10 +1,10 @@
 import { toStorageError } from '../errors.js';
 import type { IpAllowList } from '../guards/ip.js';
 import type { RateLimiter } from '../guards/rate-limit.js';
+import type { CashCodeProvider } from '../model/provider.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import type { ResolvedExpiryPolicy } from '../time/expiry.js';
 import type { IdGenerator } from './ids.js';
-import type { CashCodeProvider } from './provider.js';
 
 /**
  * A structured logger (pino, winston and console all fit). Fields are secret-free: ids, order ids,

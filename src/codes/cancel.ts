@@ -1,8 +1,8 @@
 import { GuardError, isPagoEfectivoKitError, StorageError } from '../errors.js';
+import type { CashCode } from '../model/code.js';
 import { log, type ServiceContext } from './_context.js';
 import { checkCip, confirmCipGone, recordConfirmedPayment } from './confirm.js';
 import { transition } from './lifecycle.js';
-import type { CashCode } from './types.js';
 
 function notCancellable(code: CashCode, why: string): GuardError {
   return new GuardError('code_not_cancellable', `Order ${JSON.stringify(code.orderId)} cannot be cancelled: ${why}.`, {

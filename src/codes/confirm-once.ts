@@ -1,7 +1,7 @@
 import { GuardError, isPagoEfectivoKitError } from '../errors.js';
+import type { CashCode } from '../model/code.js';
 import type { ServiceContext } from './_context.js';
 import { confirmCipGone } from './confirm.js';
-import type { CashCode } from './types.js';
 
 /** How long a failed confirmation is replayed to other callers instead of asking the API again. */
 const FAILURE_TTL_MS = 2_000;

@@ -1,9 +1,9 @@
 import { GuardError, isPagoEfectivoKitError } from '../errors.js';
+import type { Actor, CashCode, PaymentSource } from '../model/code.js';
+import type { CipStatus } from '../model/provider.js';
 import { parseAmount } from '../money/index.js';
 import { log, type ServiceContext } from './_context.js';
 import { appendOnce, entryFor, transition } from './lifecycle.js';
-import type { CipStatus } from './provider.js';
-import type { Actor, CashCode, PaymentSource } from './types.js';
 
 /** What PagoEfectivo says about a code's CIP. */
 export type CipCheck =

@@ -1,11 +1,11 @@
 import { ApiError, ConfigurationError, GuardError, isPagoEfectivoKitError } from '../errors.js';
+import type { Actor, CashCode } from '../model/code.js';
+import type { CreatedCip } from '../model/provider.js';
 import { formatAmount } from '../money/index.js';
 import { log, type ServiceContext } from './_context.js';
 import { isValidCodeId } from './ids.js';
 import type { IssueRequest } from './input.js';
 import { entryFor, transition } from './lifecycle.js';
-import type { CreatedCip } from './provider.js';
-import type { Actor, CashCode } from './types.js';
 
 /** Why a code ended `failed`; written as the `creation_failed` entry's reason. */
 export type CreationFailure = 'creation_rejected' | 'creation_outcome_unknown' | 'lease_expired' | 'provider_mismatch';

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { ValidationError } from '../errors.js';
+import type { Payer } from '../model/code.js';
 import { type Currency, convertPrice, type FxLock, parseAmount } from '../money/index.js';
-import type { Payer } from './types.js';
 
 const AMOUNT_HINT = 'must be a decimal string such as "150.50" (never a float)';
 

@@ -1,12 +1,12 @@
 import { GuardError, ValidationError } from '../errors.js';
 import { decideOrder, type OrderDecision } from '../guards/order.js';
+import type { CashCode } from '../model/code.js';
 import { computeExpiry } from '../time/expiry.js';
 import { type ServiceContext, sleep } from './_context.js';
 import { confirmCipGoneOnce } from './confirm-once.js';
 import { createAndCommit, newReservation, takeOver } from './create.js';
 import { type IssueInput, type IssueRequest, parseIssueInput } from './input.js';
 import { entryFor, transition } from './lifecycle.js';
-import type { CashCode } from './types.js';
 
 /** What `issue` resolves to: the order's code and whether this call created it. */
 export interface IssueResult {

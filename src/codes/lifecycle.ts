@@ -1,5 +1,5 @@
+import type { Actor, CashCode, CodeStatus, LifecycleEntry, LifecycleEventType } from '../model/code.js';
 import type { ServiceContext } from './_context.js';
-import type { Actor, CashCode, CodeStatus, LifecycleEntry, LifecycleEventType } from './types.js';
 
 /**
  * The state machine of a payment code: the only status changes the service ever makes.

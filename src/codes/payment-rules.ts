@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
+import type { CashCode, PaymentNotice, PaymentRecord, PaymentRejectReason, PaymentSource } from '../model/code.js';
 import { formatAmount } from '../money/index.js';
-import type { CashCode, PaymentNotice, PaymentRecord, PaymentRejectReason, PaymentSource } from './types.js';
 
 /**
  * Check the shape of a notice before any lookup.

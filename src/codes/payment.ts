@@ -1,8 +1,4 @@
 import { StorageError } from '../errors.js';
-import { log, type ServiceContext } from './_context.js';
-import { isValidCodeId } from './ids.js';
-import { appendOnce, entryFor, transition } from './lifecycle.js';
-import { checkNotice, judgePayment } from './payment-rules.js';
 import type {
   Actor,
   CashCode,
@@ -11,7 +7,11 @@ import type {
   PaymentOutcome,
   PaymentRejectReason,
   PaymentSource,
-} from './types.js';
+} from '../model/code.js';
+import { log, type ServiceContext } from './_context.js';
+import { isValidCodeId } from './ids.js';
+import { appendOnce, entryFor, transition } from './lifecycle.js';
+import { checkNotice, judgePayment } from './payment-rules.js';
 
 const ACTORS: Record<PaymentSource, Actor> = {
   webhook: 'pagoefectivo',

@@ -1,6 +1,8 @@
 import { ConfigurationError } from '../errors.js';
 import { createIpAllowList } from '../guards/ip.js';
 import { createRateLimiter } from '../guards/rate-limit.js';
+import type { CashCode, LifecycleEntry, PaymentNotice, PaymentOutcome } from '../model/code.js';
+import type { CashCodeProvider } from '../model/provider.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import { type ExpiryPolicy, resolveExpiryPolicy } from '../time/expiry.js';
 import { type CashCodesLogger, type ServiceContext, typedStore } from './_context.js';
@@ -9,9 +11,7 @@ import { createCodeId, type IdGenerator } from './ids.js';
 import type { IssueInput } from './input.js';
 import { type IssueResult, issue } from './issue.js';
 import { applyPayment } from './payment.js';
-import type { CashCodeProvider } from './provider.js';
 import { type SweepOptions, type SweepSummary, sweepExpired } from './sweep.js';
-import type { CashCode, LifecycleEntry, PaymentNotice, PaymentOutcome } from './types.js';
 import { createVoucherSigner, type VoucherSigningKey } from './voucher-signer.js';
 
 /** Options of {@link createCashCodes}. */

@@ -1,10 +1,10 @@
 import { isPagoEfectivoKitError } from '../errors.js';
+import type { CashCode } from '../model/code.js';
+import type { CipStatus } from '../model/provider.js';
 import { log, type ServiceContext } from './_context.js';
 import { inSettlementGrace, recordConfirmedPayment } from './confirm.js';
 import { takeOver } from './create.js';
 import { transition } from './lifecycle.js';
-import type { CipStatus } from './provider.js';
-import type { CashCode } from './types.js';
 
 /** Options of `CashCodes.sweepExpired`. */
 export interface SweepOptions {

@@ -1,5 +1,5 @@
 import { ConfigurationError, ValidationError } from '../errors.js';
-import type { CashCode } from './types.js';
+import type { CashCode } from '../model/code.js';
 
 /**
  * The Ed25519 key that signs voucher tokens for issued codes: the `kid` and `secretKey` of

@@ -1,5 +1,5 @@
-import type { CashCode } from '../codes/types.js';
 import { GuardError } from '../errors.js';
+import type { CashCode } from '../model/code.js';
 import { formatAmount } from '../money/index.js';
 
 /** What a new `issue` asks for: the amount lock it wants on the order. */

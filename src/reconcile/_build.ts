@@ -1,4 +1,4 @@
-import type { CashCode } from '../codes/types.js';
+import type { CashCode } from '../model/code.js';
 import {
   type OurSide,
   RECONCILE_ITEM_KINDS,

@@ -1,9 +1,8 @@
-import type { CipStatus } from '../codes/provider.js';
-import type { CashCode } from '../codes/types.js';
+import type { CashCode } from '../model/code.js';
+import type { CipStatus } from '../model/provider.js';
 import { parseAmount } from '../money/index.js';
 import { about, item, ourSide } from './_build.js';
-import type { PaymentApplier } from './api.js';
-import type { ReconcileItem, TheirSide } from './types.js';
+import type { PaymentApplier, ReconcileItem, TheirSide } from './types.js';
 
 /**
  * The operation number recorded for a payment recovered from the search API, which does not return

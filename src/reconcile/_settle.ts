@@ -1,4 +1,4 @@
-import type { CashCode } from '../codes/types.js';
+import type { CashCode } from '../model/code.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import { about, item, ourSide } from './_build.js';
 import type { SettlementRow } from './_values.js';

@@ -1,15 +1,12 @@
-import type { CashCodeProvider, CipStatus } from '../codes/provider.js';
-import type { CashCode, CodeStatus, PaymentNotice, PaymentOutcome } from '../codes/types.js';
 import { ConfigurationError } from '../errors.js';
+import type { CashCode, CodeStatus, PaymentNotice, PaymentOutcome } from '../model/code.js';
+import type { CashCodeProvider, CipStatus } from '../model/provider.js';
 import type { CashCodeStore, ListCodesFilter } from '../storage/contract.js';
 import { buildReport } from './_build.js';
 import { compareWithApi } from './_compare.js';
-import type { ReconcileItem, ReconcileReport } from './types.js';
+import type { PaymentApplier, ReconcileItem, ReconcileReport } from './types.js';
 
-/** The part of the codes service reconciliation needs (`createCashCodes(…)` provides it). */
-export interface PaymentApplier {
-  applyPayment(notice: PaymentNotice): Promise<PaymentOutcome>;
-}
+export type { PaymentApplier } from './types.js';
 
 /** Progress of a running {@link reconcileWithApi}, reported after each batch. */
 export interface ReconcileProgress {

@@ -1,4 +1,9 @@
-import type { CodeStatus } from '../codes/types.js';
+import type { CodeStatus, PaymentNotice, PaymentOutcome } from '../model/code.js';
+
+/** The part of the codes service reconciliation needs (`createCashCodes(…)` provides it). */
+export interface PaymentApplier {
+  applyPayment(notice: PaymentNotice): Promise<PaymentOutcome>;
+}
 
 /**
  * What one line of a reconciliation report says.

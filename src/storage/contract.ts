@@ -1,4 +1,4 @@
-import type { CashCode, CodeStatus, LifecycleEntry } from '../codes/types.js';
+import type { CashCode, CodeStatus, LifecycleEntry } from '../model/code.js';
 
 /**
  * The result of {@link CashCodeStore.claimOrder}.

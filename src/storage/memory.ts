@@ -7,8 +7,9 @@
  *
  * @module storage/memory
  */
-import type { LifecycleEntry } from '../codes/types.js';
+
 import { ConfigurationError } from '../errors.js';
+import type { LifecycleEntry } from '../model/code.js';
 import { checkEntry, checkKey } from './_memory/args.js';
 import { createCodeTable } from './_memory/codes.js';
 import { createKeyTable } from './_memory/keys.js';

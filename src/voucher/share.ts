@@ -14,8 +14,8 @@
  * @module voucher/share
  */
 import { constantTimeEqual, pbkdf2Sha256 } from '../_crypto/pbkdf2.js';
-import type { CashCode } from '../codes/types.js';
 import { ConfigurationError, VoucherError } from '../errors.js';
+import type { CashCode } from '../model/code.js';
 import type { Currency } from '../money/index.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import { decodeBase64url, encodeBase64url } from './_internal/base64url.js';

@@ -9,8 +9,8 @@
  * @module voucher/token
  */
 import { ed25519PublicKey, ed25519Sign, ed25519Verify, randomBytes } from '../_crypto/ed25519.js';
-import type { CashCode } from '../codes/types.js';
 import { VoucherError } from '../errors.js';
+import type { CashCode } from '../model/code.js';
 import { decodeBase64url, encodeBase64url } from './_internal/base64url.js';
 import { decodeClaims, encodeClaims, KID_PATTERN, TOKEN_VERSION, type TokenClaims } from './_internal/token-codec.js';
 import { checkTokenInput } from './_internal/token-input.js';

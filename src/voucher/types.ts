@@ -1,4 +1,4 @@
-import type { CashCode, CodeStatus, Payer } from '../codes/types.js';
+import type { CashCode, CodeStatus, Payer } from '../model/code.js';
 import type { DisplayLocale } from '../time/display.js';
 import type { PayPlace } from './_internal/copy.js';
 

@@ -1,4 +1,4 @@
-import type { PaymentNotice, PaymentOutcome } from '../codes/types.js';
+import type { PaymentNotice, PaymentOutcome } from '../model/code.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import type { CipPaidEvent, UnknownWebhookEvent } from './events.js';
 

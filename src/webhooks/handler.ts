@@ -1,6 +1,6 @@
 import { hmacSha256Verify, hmacSha256VerifySync } from '../_crypto/hmac.js';
-import type { PaymentNotice, PaymentOutcome } from '../codes/types.js';
 import { isPagoEfectivoKitError } from '../errors.js';
+import type { PaymentNotice, PaymentOutcome } from '../model/code.js';
 import { dedupeKey, encodeOutcome, isOutcome, replayResponse } from './_internal/dedupe.js';
 import { resolveHandlerOptions } from './_internal/handler-options.js';
 import { SIGNATURE_HEADER } from './_internal/inputs.js';

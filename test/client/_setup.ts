@@ -3,7 +3,7 @@ import {
   type PagoEfectivoClient,
   type PagoEfectivoClientOptions,
 } from '../../src/client/index.js';
-import type { CreateCipInput } from '../../src/codes/provider.js';
+import type { CreateCipInput } from '../../src/model/provider.js';
 import {
   createFakePagoEfectivo,
   type FakePagoEfectivo,

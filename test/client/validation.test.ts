@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPagoEfectivoClient } from '../../src/client/index.js';
-import type { CreateCipInput } from '../../src/codes/provider.js';
 import { ConfigurationError, ValidationError } from '../../src/errors.js';
+import type { CreateCipInput } from '../../src/model/provider.js';
 import { CREDENTIALS, order, START, setup } from './_setup.js';
 
 type Case = [name: string, overrides: Record<string, unknown>, field: string];

@@ -1,7 +1,7 @@
 import { createPagoEfectivoClient, type PagoEfectivoClient } from '../../src/client/index.js';
 import { type CashCodes, type CashCodesOptions, createCashCodes } from '../../src/codes/index.js';
-import type { CashCodeProvider } from '../../src/codes/provider.js';
-import type { PaymentNotice, PaymentOutcome } from '../../src/codes/types.js';
+import type { PaymentNotice, PaymentOutcome } from '../../src/model/code.js';
+import type { CashCodeProvider } from '../../src/model/provider.js';
 import { parseAmount } from '../../src/money/index.js';
 import type { CashCodeStore } from '../../src/storage/contract.js';
 import { type MemoryStore, memoryStore } from '../../src/storage/memory.js';

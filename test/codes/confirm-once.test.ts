@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CashCodeProvider } from '../../src/codes/provider.js';
+import type { CashCodeProvider } from '../../src/model/provider.js';
 import { createHarness, eventTypes, HOUR, order } from './_harness.js';
 
 describe('confirming an expired code before a new one is asked once, not once per caller', () => {

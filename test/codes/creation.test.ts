@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CashCodeProvider } from '../../src/codes/provider.js';
-import type { CashCode } from '../../src/codes/types.js';
 import { isPagoEfectivoKitError } from '../../src/errors.js';
+import type { CashCode } from '../../src/model/code.js';
+import type { CashCodeProvider } from '../../src/model/provider.js';
 import { createHarness, eventTypes, order, START } from './_harness.js';
 
 /** The first CIP number the fake hands out. */

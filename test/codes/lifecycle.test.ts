@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/codes/_context.js';
 import { TRANSITIONS, transition } from '../../src/codes/lifecycle.js';
-import { type CashCode, CODE_STATUSES } from '../../src/codes/types.js';
+import { type CashCode, CODE_STATUSES } from '../../src/model/code.js';
 import { memoryStore } from '../../src/storage/memory.js';
 import { resolveExpiryPolicy } from '../../src/time/index.js';
 

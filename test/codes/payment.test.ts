@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PaymentNotice } from '../../src/codes/types.js';
 import { ValidationError } from '../../src/errors.js';
+import type { PaymentNotice } from '../../src/model/code.js';
 import { createHarness, eventTypes, HOUR, order } from './_harness.js';
 
 async function issued(orderId = 'ORD-1') {

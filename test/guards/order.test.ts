@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CashCode, CodeStatus } from '../../src/codes/types.js';
 import { decideOrder } from '../../src/guards/index.js';
+import type { CashCode, CodeStatus } from '../../src/model/code.js';
 
 const NOW = new Date('2026-03-02T15:00:00Z');
 const request = { orderId: 'ORD-1', amountMinor: 15050, currency: 'PEN' };

@@ -1,5 +1,5 @@
-import type { CipStatus } from '../../src/codes/provider.js';
-import type { CashCode, CodeStatus } from '../../src/codes/types.js';
+import type { CashCode, CodeStatus } from '../../src/model/code.js';
+import type { CipStatus } from '../../src/model/provider.js';
 import { formatAmount } from '../../src/money/index.js';
 import type { CashCodeStore } from '../../src/storage/contract.js';
 

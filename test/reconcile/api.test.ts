@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CipStatus } from '../../src/codes/provider.js';
-import type { PaymentNotice, PaymentOutcome } from '../../src/codes/types.js';
 import { isPagoEfectivoKitError } from '../../src/errors.js';
+import type { PaymentNotice, PaymentOutcome } from '../../src/model/code.js';
+import type { CipStatus } from '../../src/model/provider.js';
 import { type PaymentApplier, reconcileWithApi, recoveredOperationNumber } from '../../src/reconcile/index.js';
 import { type MemoryStore, memoryStore } from '../../src/storage/memory.js';
 import { cipStatus, makeCode, NOW, seed } from './_fixtures.js';

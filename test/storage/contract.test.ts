@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CashCode, CODE_STATUSES, type LifecycleEntry } from '../../src/codes/types.js';
+import { type CashCode, CODE_STATUSES, type LifecycleEntry } from '../../src/model/code.js';
 import {
   cloneCode,
   deserializeCode,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CashCode } from '../../src/codes/types.js';
 import { isPagoEfectivoKitError } from '../../src/errors.js';
+import type { CashCode } from '../../src/model/code.js';
 import { memoryStore } from '../../src/storage/memory.js';
 import { type ConformanceTestApi, describeStoreConformance } from '../../src/testing/conformance.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPagoEfectivoClient } from '../../src/client/index.js';
 import { createCashCodes } from '../../src/codes/index.js';
-import type { CashCode } from '../../src/codes/types.js';
+import type { CashCode } from '../../src/model/code.js';
 import type { CashCodeStore } from '../../src/storage/contract.js';
 import { createFakePagoEfectivo, type FakePagoEfectivo } from '../../src/testing/index.js';
 import { type Backend, dueCode, postgresBackend, redisBackend, sqliteBackend } from './_fixtures/backends.js';

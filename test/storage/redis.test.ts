@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CashCode } from '../../src/codes/types.js';
 import { isPagoEfectivoKitError } from '../../src/errors.js';
+import type { CashCode } from '../../src/model/code.js';
 import { redisStore } from '../../src/storage/adapters/redis.js';
 import { describeStoreConformance } from '../../src/testing/conformance.js';
 import { rejection, sampleCode } from './_fixtures/records.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CashCode } from '../../src/codes/types.js';
+import type { CashCode } from '../../src/model/code.js';
 import { SQLITE_STORE_SCHEMA_VERSION, sqliteStore } from '../../src/storage/adapters/sqlite.js';
 import { describeStoreConformance } from '../../src/testing/conformance.js';
 import { rejection, sampleCode } from './_fixtures/records.js';

@@ -7,8 +7,8 @@
 import { createHmac } from 'node:crypto';
 import * as webCrypto from '../../src/_crypto/hmac.js';
 import * as nodeCrypto from '../../src/_crypto/hmac.node.js';
-import type { CashCode, PaymentNotice, PaymentOutcome, PaymentRejectReason } from '../../src/codes/types.js';
 import { StorageError } from '../../src/errors.js';
+import type { CashCode, PaymentNotice, PaymentOutcome, PaymentRejectReason } from '../../src/model/code.js';
 
 /** Secret, body and signature of pagoefectivo-protocol.md §5. */
 export const SECRET = 'exampleSecretKey/abc+123=';

@@ -4,8 +4,8 @@
  */
 import * as v from 'valibot';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { PaymentNotice } from '../../src/codes/types.js';
 import { isPagoEfectivoKitError, type WebhookVerificationError } from '../../src/errors.js';
+import type { PaymentNotice } from '../../src/model/code.js';
 import { type CipPaidEvent, parseWebhookEvent, type WebhookEvent } from '../../src/webhooks/index.js';
 import { CipPaidNotificationSchema, WebhookEnvelopeSchema } from '../../src/webhooks/schemas.js';
 import { paidBody, VECTOR_BODY } from './_helpers.js';

@@ -1,5 +1,5 @@
-import { type CashCode, CODE_STATUSES, type CodeStatus, type LifecycleEntry } from '../../codes/types.js';
 import { ValidationError } from '../../errors.js';
+import { type CashCode, CODE_STATUSES, type CodeStatus, type LifecycleEntry } from '../../model/code.js';
 import type { ListCodesFilter } from '../contract.js';
 
 // Argument checks shared by the operations of a store. They hold no state and know no backend, so any

@@ -1,5 +1,5 @@
-import type { CashCode } from '../../codes/types.js';
 import { StorageError, ValidationError } from '../../errors.js';
+import type { CashCode } from '../../model/code.js';
 import type { ClaimExpiredOptions, ClaimOptions, ClaimResult, CodePage, ListCodesFilter } from '../contract.js';
 import { cloneCode } from '../contract.js';
 import { checkCode, checkNextVersion, checkPositiveInt, encodeCursor, resolveListFilter } from './args.js';

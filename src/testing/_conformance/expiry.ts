@@ -1,4 +1,4 @@
-import type { CashCode } from '../../codes/types.js';
+import type { CashCode } from '../../model/code.js';
 import type { CashCodeStore, ClaimExpiredOptions } from '../../storage/contract.js';
 import { expect } from './expect.js';
 import { expectKitError, makeCode, nextVersion, race, type SuiteContext, uniquePastInstant } from './fixtures.js';

@@ -1,5 +1,5 @@
-import type { CashCode, LifecycleEntry } from '../../codes/types.js';
 import { type ErrorCode, isPagoEfectivoKitError } from '../../errors.js';
+import type { CashCode, LifecycleEntry } from '../../model/code.js';
 import type { CashCodeStore } from '../../storage/contract.js';
 import { expect, fail } from './expect.js';
 

@@ -1,4 +1,4 @@
-import type { CashCode } from '../../codes/types.js';
+import type { CashCode } from '../../model/code.js';
 import type { CashCodeStore, ListCodesFilter } from '../../storage/contract.js';
 import { expect } from './expect.js';
 import { expectKitError, makeCode, type SuiteContext, uniqueFutureInstant, uniqueId } from './fixtures.js';

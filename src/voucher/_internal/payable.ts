@@ -2,8 +2,9 @@
  * The one rule every voucher, token and share link shares: only a pending code with a CIP has one.
  * Kept apart from the rendering code so that light entries (share links) can use it.
  */
-import type { CodeStatus } from '../../codes/types.js';
+
 import { VoucherError } from '../../errors.js';
+import type { CodeStatus } from '../../model/code.js';
 
 /**
  * Refuse a code that cannot be paid with a voucher.

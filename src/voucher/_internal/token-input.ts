@@ -1,8 +1,9 @@
 /**
  * Validation of what goes into a voucher token, with errors that say how to fix the input.
  */
-import type { CashCode } from '../../codes/types.js';
+
 import { ValidationError, VoucherError } from '../../errors.js';
+import type { CashCode } from '../../model/code.js';
 import { assertMinorUnits, parseCurrency } from '../../money/index.js';
 import { CIP_PATTERN, KID_PATTERN, MAX_ORDER_ID_BYTES, TOKEN_VERSION, type TokenClaims } from './token-codec.js';
 

@@ -5,7 +5,7 @@
  * codes service's compare-and-set makes exactly one transition. The record also lets the retry of a
  * rejected payment get the same answer without recording the rejection twice.
  */
-import type { PaymentOutcome, PaymentRejectReason } from '../../codes/types.js';
+import type { PaymentOutcome, PaymentRejectReason } from '../../model/code.js';
 import type { CipPaidEvent } from '../events.js';
 import { jsonResponse, REJECTED_STATUS } from './responses.js';
 

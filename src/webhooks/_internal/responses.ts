@@ -2,7 +2,7 @@
  * The handler's HTTP answers. Bodies are small, stable JSON documents that never carry internals
  * (no stack, no store error text, no secret): PagoEfectivo only looks at the status code.
  */
-import type { PaymentRejectReason } from '../../codes/types.js';
+import type { PaymentRejectReason } from '../../model/code.js';
 
 /** The JSON body of every response of `createWebhookHandler`. */
 export type WebhookResponseBody =

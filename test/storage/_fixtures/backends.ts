@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import type { CashCode } from '../../../src/codes/types.js';
+import type { CashCode } from '../../../src/model/code.js';
 import { postgresStore } from '../../../src/storage/adapters/postgres.js';
 import { redisStore } from '../../../src/storage/adapters/redis.js';
 import { sqliteStore } from '../../../src/storage/adapters/sqlite.js';

@@ -1,8 +1,8 @@
 /** Records and assertions shared by the adapter-specific tests (SQLite, PostgreSQL, Redis). */
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import type { CashCode } from '../../../src/codes/types.js';
 import { isPagoEfectivoKitError, type PagoEfectivoKitError } from '../../../src/errors.js';
+import type { CashCode } from '../../../src/model/code.js';
 
 /** A valid code with a random id (and order id derived from it); `overrides` win. */
 export function sampleCode(overrides: Partial<CashCode> = {}): CashCode {

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createPagoEfectivoClient } from '../../../src/client/index.js';
 import { createCashCodes } from '../../../src/codes/index.js';
-import type { CashCode } from '../../../src/codes/types.js';
+import type { CashCode } from '../../../src/model/code.js';
 import { postgresStore } from '../../../src/storage/adapters/postgres.js';
 import { redisStore } from '../../../src/storage/adapters/redis.js';
 import { sqliteStore } from '../../../src/storage/adapters/sqlite.js';

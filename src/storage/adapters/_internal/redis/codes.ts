@@ -1,5 +1,5 @@
-import type { CashCode } from '../../../../codes/types.js';
 import { StorageError } from '../../../../errors.js';
+import type { CashCode } from '../../../../model/code.js';
 import { checkCode, checkKey, checkNextVersion, encodeCursor, resolveListFilter } from '../../../_memory/args.js';
 import type { CashCodeStore } from '../../../contract.js';
 import { cloneCode, deserializeCode, serializeCode } from '../../../contract.js';

@@ -1,4 +1,4 @@
-import type { CashCode } from '../../../../codes/types.js';
+import type { CashCode } from '../../../../model/code.js';
 import { checkCode, checkKey, checkNextVersion, encodeCursor, resolveListFilter } from '../../../_memory/args.js';
 import type { ClaimExpiredOptions, ClaimOptions, ClaimResult, CodePage, ListCodesFilter } from '../../../contract.js';
 import { cloneCode, deserializeCode, serializeCode } from '../../../contract.js';

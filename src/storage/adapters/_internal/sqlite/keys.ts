@@ -1,4 +1,4 @@
-import type { LifecycleEntry } from '../../../../codes/types.js';
+import type { LifecycleEntry } from '../../../../model/code.js';
 import { checkEntry, checkKey, checkPositiveInt } from '../../../_memory/args.js';
 import type { HitResult } from '../../../contract.js';
 import { deserializeEntry, serializeEntry } from '../../../contract.js';
