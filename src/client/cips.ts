@@ -52,7 +52,7 @@ export function toCreatedCip(data: CreatedCipData, context: RequestContext, stat
     }
     return {
       cip: cipOf(data.cip),
-      cipUrl: data.cipUrl,
+      cipUrl: data.cipUrl ?? null,
       amount: amountOf(data.amount),
       currency: data.currency,
       transactionCode: String(data.transactionCode),

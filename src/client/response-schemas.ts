@@ -47,7 +47,7 @@ export const CreatedCipDataSchema: v.ObjectSchema<
     readonly amount: NumberOrText;
     readonly transactionCode: NumberOrText;
     readonly dateExpiry: Text;
-    readonly cipUrl: Text;
+    readonly cipUrl: v.OptionalSchema<v.NullableSchema<Text, undefined>, undefined>;
   },
   undefined
 > = v.object({
@@ -56,7 +56,8 @@ export const CreatedCipDataSchema: v.ObjectSchema<
   amount: numberOrText(),
   transactionCode: numberOrText(),
   dateExpiry: v.string(),
-  cipUrl: v.string(),
+  // Section 12 of the protocol notes: a created CIP must not fail because its answer lacks the URL.
+  cipUrl: v.optional(v.nullable(v.string())),
 });
 
 /** A created CIP as PagoEfectivo sends it. */

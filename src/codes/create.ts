@@ -81,6 +81,7 @@ export function newReservation(ctx: ServiceContext, request: IssueRequest, expir
     updatedAt: now,
     leaseUntil: new Date(now.getTime() + ctx.leaseMs),
     payment: null,
+    paymentConcept: request.paymentConcept ?? null,
     metadata: request.metadata,
   };
 }

@@ -75,6 +75,11 @@ export interface CashCode {
   leaseUntil: Date | null;
   /** Set once paid. */
   payment: PaymentRecord | null;
+  /**
+   * The payment concept given to `issue` (the voucher's CONCEPTO line), or `null` when none was given.
+   * Optional only so that codes stored by 0.1 still read; the service always sets it.
+   */
+  paymentConcept?: string | null;
   /** Free-form merchant data, never interpreted by the SDK. */
   metadata: Record<string, string>;
 }

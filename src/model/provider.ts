@@ -28,7 +28,11 @@ export interface CreateCipInput {
 /** A created CIP. CIP numbers are strings everywhere in the SDK. */
 export interface CreatedCip {
   cip: string;
-  cipUrl: string;
+  /**
+   * PagoEfectivo's buyer page of the CIP; `null` when the answer carried none (the CIP is still valid:
+   * render the voucher from the CIP number with `renderVoucher`).
+   */
+  cipUrl: string | null;
   /** Decimal string with two decimals, normalised from the API's number. */
   amount: string;
   currency: Currency;
