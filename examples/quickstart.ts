@@ -3,7 +3,8 @@
  *
  * A fake PagoEfectivo (same paths, envelopes and signatures as the real API) and the memory store stand
  * in for production. The script issues a payment code for an order, writes its voucher PDF, receives
- * the buyer's payment as a signed webhook over real HTTP on 127.0.0.1, and reconciles with the API.
+ * the buyer's payment as a signed webhook over real HTTP on 127.0.0.1, ships the order from the one
+ * fulfilment hook (`onEvent`, at least once per event, deduplicated by event id), and reconciles with the API.
  * In production you swap three things: the client's credentials (no `fetch`), a real store
  * (`pagoefectivo-kit/storage/postgres` …) and your public HTTPS webhook URL registered with PagoEfectivo.
  *
@@ -39,11 +40,21 @@ const fake = createFakePagoEfectivo(credentials);
 const client = createPagoEfectivoClient({ ...credentials, environment: 'sandbox', fetch: fake.fetch, now: fake.now });
 const store = memoryStore();
 const voucherKeys = generateVoucherKeys({ kid: 'quickstart-1' });
+// The one fulfilment hook: every event of every path (webhook, sweeper, reconciliation, cancel…), at
+// least once. Redeliveries carry the same id, so the merchant side dedupes in two lines.
+const shipped = new Set<string>();
+const seen = new Set<string>();
 const codes = createCashCodes({
   client,
   store,
   now: fake.now,
   voucherKey: { kid: voucherKeys.kid, secretKey: voucherKeys.secretKey },
+  async onEvent(event) {
+    if (seen.has(event.id)) return; // 1. dedupe by event id (a database unique key in production)
+    seen.add(event.id); //             2. then act
+    console.log(`   onEvent: ${event.type} for order ${event.orderId} (source ${event.source}, id ${event.id})`);
+    if (event.type === 'code.paid' && event.orderId !== null) shipped.add(event.orderId);
+  },
 });
 console.log(`   sandbox API at ${client.baseUrl} (served in-process by the fake)`);
 
@@ -86,7 +97,6 @@ const handler = createWebhookHandler({
   secretKey: credentials.secretKey,
   codes,
   store,
-  onPaid: (event) => console.log(`   onPaid: CIP ${event.cip} paid ${event.amount} ${event.currency}`),
 });
 const listener = toNodeListener(handler);
 const server = createServer(listener);
@@ -114,15 +124,21 @@ await new Promise<void>((resolve) => server.close(() => resolve()));
 
 const paid = await codes.get('ORD-1001');
 check(paid?.status === 'paid', 'the order is not paid');
-console.log(`   order ORD-1001 is ${paid?.status}`);
+check(shipped.has('ORD-1001'), 'onEvent never saw code.paid for the order');
+console.log(`   order ORD-1001 is ${paid?.status} and was shipped once from onEvent`);
 
-step('6. Lifecycle log');
+step('6. Event outbox: a drain delivers whatever is still pending (a worker or the sweeper runs it)');
+const drained = await codes.events.drain();
+console.log(`   drain: ${drained.delivered} delivered, ${drained.failed} failed, ${drained.pending} pending`);
+check(drained.pending === 0, 'events are still pending after the drain');
+
+step('7. Lifecycle log');
 for (const entry of await codes.history(code.id)) {
   const transition = entry.from || entry.to ? ` ${entry.from ?? '·'} → ${entry.to ?? '·'}` : '';
   console.log(`   ${entry.at.toISOString()}  ${entry.type.padEnd(16)} by ${entry.actor}${transition}`);
 }
 
-step('7. Reconciliation with the search API');
+step('8. Reconciliation with the search API');
 const report = await reconcileWithApi({ codes, client, store, now: fake.now });
 for (const line of summarizeReport(report).split('\n')) console.log(`   ${line}`);
 check(report.findings === 0, 'reconciliation found disagreements');

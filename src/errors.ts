@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   code_not_cancellable: 'The code is not in a state that can be cancelled.',
   code_creation_outcome_unknown:
     'PagoEfectivo may or may not have created the CIP (timeout or network error during creation).',
+  order_payment_in_review: 'A payment of the order waits for a person’s decision (`codes.resolve`); no new code.',
+  code_not_in_review: 'The code has no payment waiting for a decision, so there is nothing to resolve.',
   // storage
   storage_error: 'The store failed; nothing was half-written, the operation can be retried.',
   // webhooks

@@ -79,9 +79,12 @@ export type {
   PaymentNotice,
   PaymentRejectReason,
   PaymentOutcome,
+  PaymentReview,
 } from './model/code.js';
 export { CODE_STATUSES, BLOCKING_STATUSES } from './model/code.js';
 export type { CashCodeProvider, CreateCipInput, CreatedCip, CipStatus } from './model/provider.js';
+export type { CodeEvent, CodeEventType, EventSource, EventDeliveryState, OutboxEvent } from './model/events.js';
+export { CODE_EVENT_TYPES } from './model/events.js';
 
 // codes: the service
 export {
@@ -96,6 +99,17 @@ export {
   type IssueResult,
   type SweepOptions,
   type SweepSummary,
+  type SweptCode,
+  type CashCodeEvents,
+  type DrainResult,
+  type EventDeliveryOptions,
+  type EventHandler,
+  type ResolveInput,
+  type UnknownNotification,
+  judgePayment,
+  type PaymentObservation,
+  type PaymentVerdict,
+  type OrderFacts,
   createCodeId,
   type IdGenerator,
   isValidCodeId,
@@ -125,5 +139,20 @@ export type {
   ClaimExpiredOptions,
   ListCodesFilter,
   CodePage,
+  CodeCommit,
+  RecordBatch,
+  ClaimEventsOptions,
+  EventSettlement,
+  SettleEventOptions,
+  ListEventsFilter,
+  EventPage,
 } from './storage/contract.js';
-export { cloneCode, serializeCode, deserializeCode, serializeEntry, deserializeEntry } from './storage/contract.js';
+export {
+  cloneCode,
+  serializeCode,
+  deserializeCode,
+  serializeEntry,
+  deserializeEntry,
+  serializeEvent,
+  deserializeEvent,
+} from './storage/contract.js';

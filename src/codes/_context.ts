@@ -4,6 +4,7 @@ import type { RateLimiter } from '../guards/rate-limit.js';
 import type { CashCodeProvider } from '../model/provider.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import type { ResolvedExpiryPolicy } from '../time/expiry.js';
+import type { EventDelivery } from './events.js';
 import type { IdGenerator } from './ids.js';
 
 /**
@@ -32,6 +33,10 @@ export interface ServiceContext {
   settlementGraceMs: number;
   allowList: IpAllowList | null;
   rateLimiter: RateLimiter | null;
+  /** The outbox delivery engine. */
+  events: EventDelivery;
+  /** Deliver what is due right after a commit that wrote events; never throws. */
+  afterCommit: () => Promise<void>;
 }
 
 /**
@@ -46,6 +51,7 @@ export function typedStore(store: CashCodeStore): CashCodeStore {
     'getCodeByCip',
     'getCodeByOrder',
     'updateCode',
+    'commitCode',
     'listCodes',
     'claimExpired',
     'consumeOnce',
@@ -56,6 +62,12 @@ export function typedStore(store: CashCodeStore): CashCodeStore {
     'hit',
     'appendLog',
     'readLog',
+    'appendRecords',
+    'claimEvents',
+    'settleEvent',
+    'listEvents',
+    'countEvents',
+    'redriveEvent',
   ] as const;
   for (const method of methods) {
     const original = store[method] as (...args: unknown[]) => Promise<unknown>;

@@ -1,5 +1,5 @@
 import { GuardError, isPagoEfectivoKitError, StorageError } from '../errors.js';
-import type { CashCode } from '../model/code.js';
+import type { CashCode, PaymentOutcome } from '../model/code.js';
 import { log, type ServiceContext } from './_context.js';
 import { checkCip, confirmCipGone, recordConfirmedPayment } from './confirm.js';
 import { transition } from './lifecycle.js';
@@ -24,11 +24,17 @@ async function deleteAtProvider(ctx: ServiceContext, code: CashCode): Promise<vo
     const check = await checkCip(ctx, code.cip).catch(() => null);
     if (check?.state === 'gone') return;
     if (check?.state === 'paid') {
-      await recordConfirmedPayment(ctx, code, check.status, 'cancel', 'system');
-      throw notCancellable(code, 'PagoEfectivo reports it paid; the payment was recorded');
+      const outcome = await recordConfirmedPayment(ctx, code, check.status, 'cancel');
+      throw notCancellable(code, paidReason(outcome));
     }
     throw deleteError;
   }
+}
+
+function paidReason(outcome: PaymentOutcome): string {
+  return outcome.kind === 'paid' || (outcome.kind === 'duplicate' && outcome.code.status === 'paid')
+    ? 'PagoEfectivo reports it paid; the payment was recorded'
+    : 'PagoEfectivo reports it paid; the payment was recorded and waits for a decision (codes.resolve)';
 }
 
 /** For an expired or failed code: refuse if its CIP turns out paid (the payment is then recorded). */
@@ -38,6 +44,9 @@ async function confirmBeforeClosing(ctx: ServiceContext, code: CashCode): Promis
   } catch (error) {
     if (isPagoEfectivoKitError(error, 'order_already_paid')) {
       throw notCancellable(code, 'PagoEfectivo reports it paid; the payment was recorded');
+    }
+    if (isPagoEfectivoKitError(error, 'order_payment_in_review')) {
+      throw notCancellable(code, 'PagoEfectivo reports it paid; the payment was recorded and waits for a decision');
     }
     throw error;
   }
@@ -61,6 +70,10 @@ export async function cancel(ctx: ServiceContext, orderId: string): Promise<Cash
         return code;
       case 'paid':
         throw notCancellable(code, 'it is paid');
+      case 'review':
+        throw notCancellable(code, 'a payment of it waits for a decision (codes.resolve)');
+      case 'refund_required':
+        throw notCancellable(code, 'its payment is to be refunded; the code is settled');
       case 'reserving':
         throw new GuardError(
           'order_code_in_flight',
@@ -84,6 +97,7 @@ export async function cancel(ctx: ServiceContext, orderId: string): Promise<Cash
       code,
       { status: 'cancelled', leaseUntil: null },
       { type: 'cancelled', actor: 'merchant' },
+      { event: { type: 'code.cancelled', source: 'cancel', data: { previousStatus: code.status } } },
     );
     if (cancelled !== null) {
       log(ctx, 'info', 'order cancelled', { codeId: cancelled.id, orderId, cip: cancelled.cip });

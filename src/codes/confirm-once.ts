@@ -1,6 +1,8 @@
 import { GuardError, isPagoEfectivoKitError } from '../errors.js';
 import type { CashCode } from '../model/code.js';
 import type { ServiceContext } from './_context.js';
+import { createCodeId } from './ids.js';
+import { reexecute } from './lifecycle.js';
 import { confirmCipGone } from './confirm.js';
 
 /** How long a failed confirmation is replayed to other callers instead of asking the API again. */
@@ -37,7 +39,12 @@ function readReplay(text: string | null): { message: string; details: Record<str
 export async function confirmCipGoneOnce(ctx: ServiceContext, code: CashCode): Promise<'confirmed' | 'busy'> {
   const replay = readReplay(await ctx.store.getValue(failureKey(code)));
   if (replay !== null) throw new GuardError('order_previous_code_unconfirmed', replay.message, replay);
-  if (!(await ctx.store.consumeOnce(turnKey(code), ctx.inFlightWaitMs))) return 'busy';
+  // The owner makes the claim safe to re-execute: a re-sent claim of ours still says "your turn".
+  const owner = createCodeId();
+  const turn = await reexecute(ctx, 'consumeOnce', () =>
+    ctx.store.consumeOnce(turnKey(code), ctx.inFlightWaitMs, owner),
+  );
+  if (!turn) return 'busy';
   try {
     await confirmCipGone(ctx, code);
     return 'confirmed';

@@ -1,14 +1,16 @@
 import { GuardError, isPagoEfectivoKitError } from '../errors.js';
-import type { Actor, CashCode, PaymentSource } from '../model/code.js';
+import type { CashCode, PaymentOutcome, PaymentSource } from '../model/code.js';
+import type { PaymentObservation } from './judgement.js';
+import { observePayment } from './payment.js';
 import type { CipStatus } from '../model/provider.js';
 import { parseAmount } from '../money/index.js';
 import { log, type ServiceContext } from './_context.js';
-import { appendOnce, entryFor, transition } from './lifecycle.js';
 
 /** What PagoEfectivo says about a code's CIP. */
 export type CipCheck =
-  | { state: 'gone'; status: CipStatus | null }
+  | { state: 'gone'; status: CipStatus }
   | { state: 'paid'; status: CipStatus }
+  | { state: 'absent'; cip: string }
   | { state: 'payable' | 'unknown' | 'settling'; status: CipStatus };
 
 /**
@@ -22,15 +24,22 @@ export function inSettlementGrace(ctx: ServiceContext, status: CipStatus): boole
 }
 
 /**
- * Ask PagoEfectivo about one CIP. `gone` covers deleted, absent (search results simply omit unknown
- * CIPs) and expired for longer than the settlement grace; `settling` is expired within the grace.
- * Provider errors propagate: the caller decides what "could not confirm" means.
+ * Ask the provider about one CIP. `gone` covers deleted and expired for longer than the settlement
+ * grace; `settling` is expired within the grace. A CIP the search answer omits is `unknown`, never
+ * `gone` (invariant 12: a missing fact fails closed). Provider errors propagate: the caller decides
+ * what "could not confirm" means.
  */
 export async function checkCip(ctx: ServiceContext, cip: string): Promise<CipCheck> {
   const statuses = await ctx.provider.searchCips([cip]);
   const status = statuses.find((candidate) => candidate.cip === cip) ?? null;
-  if (status !== null && inSettlementGrace(ctx, status)) return { state: 'settling', status };
-  if (status === null || status.state === 'expired' || status.state === 'deleted') return { state: 'gone', status };
+  return classify(ctx, cip, status);
+}
+
+/** What a search answer (or its absence) says about a CIP; see {@link checkCip}. */
+export function classify(ctx: ServiceContext, cip: string, status: CipStatus | null): CipCheck {
+  if (status === null) return { state: 'absent', cip };
+  if (inSettlementGrace(ctx, status)) return { state: 'settling', status };
+  if (status.state === 'expired' || status.state === 'deleted') return { state: 'gone', status };
   if (status.state === 'paid') return { state: 'paid', status };
   return { state: status.state === 'pending' ? 'payable' : 'unknown', status };
 }
@@ -43,91 +52,58 @@ function minorOf(status: CipStatus): number | null {
   }
 }
 
+/** A search answer's payment as an observation for the one payment judgement. */
+export function searchObservation(status: CipStatus, source: PaymentSource): PaymentObservation {
+  return {
+    cip: status.cip,
+    amountMinor: minorOf(status),
+    currency: status.currency,
+    paidAt: status.datePayment,
+    operationNumber: null,
+    source,
+  };
+}
+
 /**
- * Record a payment that PagoEfectivo's search reports (a notification that never arrived, or one that
- * raced with an expiry): `pending`/`expired` → `paid` by CAS, with `operationNumber` `""` because the
- * search API does not return it. A search amount or currency that differs from the lock is logged as a
- * rejected payment instead. A `failed` code holding the CIP (an orphan of a taken-over creation) is
- * logged, never turned into `paid`. Returns the code as stored afterwards.
+ * Record a payment that the provider's search reports (a notification that never arrived, or one that
+ * raced with an expiry, a cancel or a re-issue), judged like every other payment. Returns the outcome.
  */
-export async function recordConfirmedPayment(
+export function recordConfirmedPayment(
   ctx: ServiceContext,
   code: CashCode,
   status: CipStatus,
   source: PaymentSource,
-  actor: Actor,
-): Promise<CashCode> {
-  const amountMinor = minorOf(status);
-  const facts = { operationNumber: '', amountMinor, currency: status.currency, source };
-  if (status.currency !== code.currency || amountMinor !== code.amountMinor) {
-    const reason = status.currency !== code.currency ? 'currency_mismatch' : 'amount_mismatch';
-    await appendOnce(
-      ctx,
-      `search:${status.cip}:${reason}`,
-      entryFor(ctx, code, { type: 'payment_rejected', actor, reason, data: facts }),
-    );
-    log(ctx, 'error', 'PagoEfectivo reports a payment that does not match the locked amount', {
-      codeId: code.id,
-      cip: status.cip,
-      reason,
-    });
-    return code;
-  }
-  let current: CashCode | null = code;
-  for (let attempt = 0; attempt < 8 && current !== null; attempt += 1) {
-    if (current.status === 'paid') return current;
-    if (current.status !== 'pending' && current.status !== 'expired') {
-      const reason = 'code_not_pending';
-      const data = { ...facts, orphan: current.status === 'failed' };
-      await appendOnce(
-        ctx,
-        `search:${status.cip}:${reason}`,
-        entryFor(ctx, current, { type: 'payment_rejected', actor, reason, data }),
-      );
-      log(ctx, 'error', 'PagoEfectivo reports a paid CIP for a code that cannot take it', {
-        codeId: current.id,
-        status: current.status,
-      });
-      return current;
-    }
-    const payment = {
-      operationNumber: '',
-      amountMinor: code.amountMinor,
-      currency: code.currency,
-      paidAt: status.datePayment ?? ctx.now(),
-      source,
-    };
-    const paid = await transition(
-      ctx,
-      current,
-      { status: 'paid', payment, leaseUntil: null },
-      {
-        type: 'paid',
-        actor,
-        reason: 'confirmed_with_api',
-        data: { ...facts, recovered: true },
-      },
-    );
-    if (paid !== null) {
-      log(ctx, 'warn', 'payment recovered from PagoEfectivo search', {
-        codeId: paid.id,
-        orderId: paid.orderId,
-        source,
-      });
-      return paid;
-    }
-    current = await ctx.store.getCode(code.id);
-  }
-  return current ?? code;
+): Promise<PaymentOutcome> {
+  return observePayment(ctx, code, searchObservation(status, source));
 }
 
 /**
  * Before an order gets a new code, make sure its old CIP can no longer be paid (invariant 1).
- * Resolves when the CIP is expired, deleted or unknown to PagoEfectivo.
+ * Resolves when the CIP is expired (past the settlement grace) or deleted at the provider.
  *
- * @throws {GuardError} `order_already_paid` after recording the payment when the CIP turns out paid;
- * `order_previous_code_unconfirmed` when the API cannot be asked or still reports the CIP payable.
+ * @throws {GuardError} `order_already_paid` (or `order_payment_in_review`) after recording the payment
+ * when the CIP turns out paid; `order_previous_code_unconfirmed` when the API cannot be asked, still
+ * reports the CIP payable, or leaves it out of its answer.
  */
+/** The refusal when a previous code turns out paid: paid, or paid in a way that waits for a person. */
+export function paidError(code: CashCode, outcome: PaymentOutcome): GuardError {
+  const details = { orderId: code.orderId, codeId: code.id, cip: code.cip, outcome: outcome.kind };
+  if (outcome.kind === 'review' || (outcome.kind === 'duplicate' && outcome.code.status === 'review')) {
+    return new GuardError(
+      'order_payment_in_review',
+      `Order ${JSON.stringify(code.orderId)} has a payment of CIP ${code.cip} that waits for a decision (codes.resolve).`,
+      { details },
+    );
+  }
+  return new GuardError(
+    'order_already_paid',
+    `Order ${JSON.stringify(code.orderId)} is already paid (CIP ${code.cip}).`,
+    {
+      details,
+    },
+  );
+}
+
 export async function confirmCipGone(ctx: ServiceContext, code: CashCode): Promise<void> {
   if (code.cip === null) return;
   const details = { orderId: code.orderId, codeId: code.id, cip: code.cip };
@@ -144,18 +120,16 @@ export async function confirmCipGone(ctx: ServiceContext, code: CashCode): Promi
   }
   if (check.state === 'gone') return;
   if (check.state === 'paid') {
-    await recordConfirmedPayment(ctx, code, check.status, 'reconcile', 'system');
-    throw new GuardError(
-      'order_already_paid',
-      `Order ${JSON.stringify(code.orderId)} is already paid (CIP ${code.cip}).`,
-      { details },
-    );
+    const outcome = await recordConfirmedPayment(ctx, code, check.status, 'issue');
+    throw paidError(code, outcome);
   }
-  const until = check.status.dateExpiry?.toISOString() ?? 'unknown';
+  const until = check.state === 'absent' ? 'unknown' : (check.status.dateExpiry?.toISOString() ?? 'unknown');
   const why =
     check.state === 'settling'
       ? `expired at ${until}, but a payment made before then may still be reported; retry after the settlement grace`
-      : `still reported as ${check.state} (expiry ${until}); a new code is issued only once it is not payable`;
+      : check.state === 'absent'
+        ? "missing from the provider's search answer, so it is not known to be unpayable; retry later or check it by hand"
+        : `still reported as ${check.state} (expiry ${until}); a new code is issued only once it is not payable`;
   throw new GuardError(
     'order_previous_code_unconfirmed',
     `CIP ${code.cip} of order ${JSON.stringify(code.orderId)} is ${why}.`,

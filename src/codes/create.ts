@@ -5,7 +5,8 @@ import { formatAmount } from '../money/index.js';
 import { log, type ServiceContext } from './_context.js';
 import { isValidCodeId } from './ids.js';
 import type { IssueRequest } from './input.js';
-import { entryFor, transition } from './lifecycle.js';
+import { checkCip, recordConfirmedPayment } from './confirm.js';
+import { entryFor, record, transition } from './lifecycle.js';
 
 /** Why a code ended `failed`; written as the `creation_failed` entry's reason. */
 export type CreationFailure = 'creation_rejected' | 'creation_outcome_unknown' | 'lease_expired' | 'provider_mismatch';
@@ -24,33 +25,93 @@ export function isOutcomeUnknown(error: unknown): boolean {
   return error instanceof ApiError && error.status !== undefined && error.status >= 500;
 }
 
-/** Mark a `reserving` code `failed` (CAS); returns `null` if someone else changed it first. */
+/** Mark a `reserving` code `failed` (CAS, with its `code.failed` event); `null` if someone else changed it first. */
 export function markFailed(
   ctx: ServiceContext,
   code: CashCode,
   reason: CreationFailure,
   actor: Actor,
   data: Record<string, unknown> = {},
+  extra: Partial<CashCode> = {},
 ): Promise<CashCode | null> {
   return transition(
     ctx,
     code,
-    { status: 'failed', leaseUntil: null },
+    { ...extra, status: 'failed', leaseUntil: null },
     { type: 'creation_failed', actor, reason, data },
+    { event: { type: 'code.failed', source: actor === 'sweeper' ? 'sweeper' : 'issue', data: { reason, ...data } } },
   );
 }
 
+/** What deleting the CIP of an unfinished creation came to. */
+type Cleanup = { deleted: true } | { deleted: false; error: unknown };
+
 /**
- * Take over a reservation whose lease ran out (its worker crashed or hung): mark it `failed` with reason
- * `lease_expired` and log `lease_taken_over`. The order can then get a new code. If the old worker is
- * alive after all, its commit loses the version race and it deletes the CIP it created (see commit).
+ * Delete the CIP of a creation that never committed, and make sure it is gone: a delete that errors is
+ * followed by a search, and only "deleted" or "expired past the grace" count. A CIP found paid is
+ * recorded through the payment judgement (the caller's code then leaves `reserving`).
+ */
+async function deleteUnfinishedCip(ctx: ServiceContext, code: CashCode, cip: string): Promise<Cleanup> {
+  try {
+    await ctx.provider.deleteCip(cip);
+    return { deleted: true };
+  } catch (error) {
+    const check = await checkCip(ctx, cip).catch(() => null);
+    if (check?.state === 'gone') return { deleted: true };
+    if (check?.state === 'paid') {
+      // Money arrived for a creation that never committed: fail the code with its CIP, then judge.
+      const failed = await markFailed(ctx, code, 'lease_expired', 'system', { cip }, { cip });
+      if (failed !== null) await recordConfirmedPayment(ctx, failed, check.status, 'sweeper');
+    }
+    return { deleted: false, error };
+  }
+}
+
+/**
+ * Take over a reservation whose lease ran out (its worker crashed or hung, or its commit failed): mark
+ * it `failed` with reason `lease_expired` and log `lease_taken_over`; the order can then get a new code.
+ * A reservation that holds a CIP (its commit to `pending` failed, see {@link createAndCommit}) has that
+ * CIP deleted at the provider first; while the deletion cannot be confirmed the reservation stays, its
+ * lease pushed back, and `null` is returned, so an order never gets a second payable CIP. If the old
+ * worker is alive after all, its commit loses the version race and it deletes the CIP it created.
  */
 export async function takeOver(ctx: ServiceContext, code: CashCode, actor: Actor): Promise<CashCode | null> {
+  if (code.cip !== null) {
+    const cleanup = await deleteUnfinishedCip(ctx, code, code.cip);
+    if (!cleanup.deleted) {
+      await transition(
+        ctx,
+        code,
+        { leaseUntil: new Date(ctx.now().getTime() + ctx.leaseMs) },
+        { type: 'note', actor, reason: 'orphan_cip_delete_failed', data: { cip: code.cip } },
+      ).catch(() => null);
+      log(ctx, 'error', 'could not delete the CIP of an unfinished creation; retried by the sweeper', {
+        codeId: code.id,
+        orderId: code.orderId,
+        cip: code.cip,
+      });
+      return null;
+    }
+  }
   const failed = await markFailed(ctx, code, 'lease_expired', actor, {
     leaseUntil: code.leaseUntil?.toISOString() ?? null,
+    cip: code.cip,
   });
   if (failed === null) return null;
-  await ctx.store.appendLog(entryFor(ctx, failed, { type: 'lease_taken_over', actor, reason: 'lease_expired' }));
+  await record(
+    ctx,
+    [
+      entryFor(
+        ctx,
+        failed,
+        { type: 'lease_taken_over', actor, reason: 'lease_expired' },
+        null,
+        null,
+        `${failed.id}:v${failed.version}:lease_taken_over`,
+      ),
+    ],
+    [],
+  );
   log(ctx, 'warn', 'stale reservation taken over', { codeId: code.id, orderId: code.orderId });
   return failed;
 }
@@ -87,11 +148,15 @@ export function newReservation(ctx: ServiceContext, request: IssueRequest, expir
 }
 
 /**
- * Our commit lost to a takeover: the CIP we just created belongs to no live code. Delete it (only a
- * generated CIP can be deleted) and record it on our failed code so that, if deletion failed and it is
- * ever paid, `applyPayment` finds the code and reports the orphan instead of "unknown CIP".
+ * Our commit lost to a takeover: the CIP we just created belongs to no live code, unless a stored code
+ * holds it after all (a commit that landed although its reply was lost): then it is ours, never
+ * deleted. Otherwise delete it (only a generated CIP can be deleted) and record it on our failed code so
+ * that, if deletion failed and it is ever paid, the payment finds the code and goes to review.
  */
-async function abandon(ctx: ServiceContext, code: CashCode, created: CreatedCip): Promise<void> {
+async function abandon(ctx: ServiceContext, code: CashCode, created: CreatedCip): Promise<CashCode | null> {
+  const holder = await ctx.store.getCodeByCip(created.cip);
+  if (holder !== null && holder.id === code.id && holder.status !== 'reserving')
+    return holder.status === 'pending' ? holder : null;
   let deleted = true;
   try {
     await ctx.provider.deleteCip(created.cip);
@@ -105,7 +170,7 @@ async function abandon(ctx: ServiceContext, code: CashCode, created: CreatedCip)
       current,
       { cip: created.cip, cipUrl: created.cipUrl },
       {
-        type: 'note',
+        type: 'orphan_cip',
         actor: 'system',
         reason: deleted ? 'orphan_cip_deleted' : 'orphan_cip_delete_failed',
         data: { cip: created.cip },
@@ -117,6 +182,57 @@ async function abandon(ctx: ServiceContext, code: CashCode, created: CreatedCip)
     cip: created.cip,
     deleted,
   });
+  return null;
+}
+
+/**
+ * The commit to `pending` failed and the store stays unreachable (the re-executions failed too): the
+ * CIP must not stay payable behind the buyer's back. Record it on the reservation if the store answers
+ * (the sweeper or the next `issue` then deletes it before anything else happens to the order), then
+ * delete it at the provider; when both fail, log the CIP at error level for a person.
+ */
+async function strandedCip(ctx: ServiceContext, reserved: CashCode, created: CreatedCip): Promise<CashCode | null> {
+  let recorded: CashCode | null = null;
+  try {
+    recorded = await transition(
+      ctx,
+      reserved,
+      { cip: created.cip, cipUrl: created.cipUrl, leaseUntil: ctx.now() },
+      { type: 'orphan_cip', actor: 'system', reason: 'commit_failed', data: { cip: created.cip } },
+    );
+    if (recorded === null) {
+      // The reservation moved on: maybe our commit landed after all and only its replies were lost.
+      const holder = await ctx.store.getCodeByCip(created.cip);
+      if (holder !== null && holder.id === reserved.id) return holder.status === 'pending' ? holder : null;
+      return abandon(ctx, reserved, created);
+    }
+  } catch {
+    // The store is still unreachable: fall through to deleting the CIP at the provider.
+  }
+  if (recorded !== null) {
+    // The reservation now holds the CIP: the takeover deletes it (or finds it paid) before moving on.
+    const taken = await takeOver(ctx, recorded, 'system').catch(() => null);
+    if (taken === null) {
+      log(ctx, 'warn', 'CIP of a failed commit recorded; the sweeper deletes it', {
+        codeId: reserved.id,
+        cip: created.cip,
+      });
+    }
+    return null;
+  }
+  let deleted = true;
+  try {
+    await ctx.provider.deleteCip(created.cip);
+  } catch {
+    deleted = false;
+  }
+  log(
+    ctx,
+    'error',
+    deleted ? 'CIP of a failed commit deleted' : 'CIP of a failed commit could be neither recorded nor deleted',
+    { codeId: reserved.id, orderId: reserved.orderId, cip: created.cip, deleted },
+  );
+  return null;
 }
 
 /**
@@ -181,13 +297,22 @@ export async function createAndCommit(
     );
   }
   // PagoEfectivo's dateExpiry is authoritative (it may apply its own rounding or the merchant default).
-  const committed = await transition(
-    ctx,
-    reserved,
-    { status: 'pending', cip: created.cip, cipUrl: created.cipUrl, expiresAt: created.dateExpiry, leaseUntil: null },
-    { type: 'created', actor: 'merchant', data: { cip: created.cip, expiresAt: created.dateExpiry.toISOString() } },
-  );
-  if (committed === null) await abandon(ctx, reserved, created);
-  else log(ctx, 'info', 'code created', { codeId: committed.id, orderId: committed.orderId, cip: committed.cip });
+  const data = { cip: created.cip, expiresAt: created.dateExpiry.toISOString() };
+  let committed: CashCode | null;
+  try {
+    committed = await transition(
+      ctx,
+      reserved,
+      { status: 'pending', cip: created.cip, cipUrl: created.cipUrl, expiresAt: created.dateExpiry, leaseUntil: null },
+      { type: 'created', actor: 'merchant', data },
+      { event: { type: 'code.created', source: 'issue', data } },
+    );
+  } catch (error) {
+    const landed = await strandedCip(ctx, reserved, created);
+    if (landed !== null) return landed;
+    throw error;
+  }
+  if (committed === null) return abandon(ctx, reserved, created);
+  log(ctx, 'info', 'code created', { codeId: committed.id, orderId: committed.orderId, cip: committed.cip });
   return committed;
 }

@@ -1,4 +1,5 @@
 import { GuardError, ValidationError } from '../errors.js';
+import { parseIp } from '../guards/ip.js';
 import { decideOrder, type OrderDecision } from '../guards/order.js';
 import type { CashCode } from '../model/code.js';
 import { computeExpiry } from '../time/expiry.js';
@@ -6,7 +7,7 @@ import { type ServiceContext, sleep } from './_context.js';
 import { confirmCipGoneOnce } from './confirm-once.js';
 import { createAndCommit, newReservation, takeOver } from './create.js';
 import { type IssueInput, type IssueRequest, parseIssueInput } from './input.js';
-import { entryFor, transition } from './lifecycle.js';
+import { entryFor, reexecute, transition } from './lifecycle.js';
 
 /** What `issue` resolves to: the order's code and whether this call created it. */
 export interface IssueResult {
@@ -34,6 +35,14 @@ function inFlight(orderId: string, reason: string): GuardError {
 }
 
 async function runGuards(ctx: ServiceContext, request: IssueRequest): Promise<void> {
+  const ip = request.clientIp;
+  if ((ctx.allowList !== null || ctx.rateLimiter !== null) && ip !== undefined && parseIp(ip) === null) {
+    // A raw header value must not pass for an address: the limit and the list key on the address.
+    throw new ValidationError(
+      `clientIp must be an IPv4 or IPv6 address, got ${JSON.stringify(String(ip).slice(0, 64))}.`,
+      [{ path: 'clientIp', message: "pass the buyer's address itself, e.g. the first X-Forwarded-For hop you trust" }],
+    );
+  }
   if (ctx.allowList !== null) ctx.allowList.check(request.clientIp);
   if (ctx.rateLimiter !== null) {
     if (request.clientIp === undefined) {
@@ -74,11 +83,6 @@ async function reserveAndCreate(
   replacing: CashCode | null,
 ): Promise<IssueResult | null> {
   const reserved = newReservation(ctx, request, expiresAt);
-  const claim = await ctx.store.claimOrder(
-    reserved,
-    replacing === null ? undefined : { replacing: { id: replacing.id, version: replacing.version } },
-  );
-  if (!claim.claimed) return null;
   const data = {
     amountMinor: reserved.amountMinor,
     currency: reserved.currency,
@@ -86,7 +90,22 @@ async function reserveAndCreate(
     replaces: replacing?.id ?? null,
     fx: reserved.fx === null ? null : { ...reserved.fx, quotedAt: reserved.fx.quotedAt.toISOString() },
   };
-  await ctx.store.appendLog(entryFor(ctx, reserved, { type: 'reserved', actor: 'merchant', data }, null, 'reserving'));
+  // The claim and its `reserved` entry are one atomic write; re-executed after a lost reply, the
+  // store recognises the same code and answers the first answer.
+  const entry = entryFor(
+    ctx,
+    reserved,
+    { type: 'reserved', actor: 'merchant', data },
+    null,
+    'reserving',
+    `${reserved.id}:v0:reserved`,
+  );
+  const options = {
+    entries: [entry],
+    ...(replacing !== null && { replacing: { id: replacing.id, version: replacing.version } }),
+  };
+  const claim = await reexecute(ctx, 'claimOrder', () => ctx.store.claimOrder(reserved, options));
+  if (!claim.claimed) return null;
   const committed = await createAndCommit(ctx, claim.code, request);
   return committed === null ? null : { code: committed, created: true };
 }
@@ -155,6 +174,7 @@ export async function issue(ctx: ServiceContext, input: IssueInput): Promise<Iss
           previous,
           { status: 'expired' },
           { type: 'expired', actor: 'system', reason: 'confirmed_with_api' },
+          { event: { type: 'code.expired', source: 'issue', data: { reason: 'confirmed_with_api' } } },
         );
         if (previous === null) continue;
       }

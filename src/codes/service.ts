@@ -5,12 +5,16 @@ import type { CashCode, LifecycleEntry, PaymentNotice, PaymentOutcome } from '..
 import type { CashCodeProvider } from '../model/provider.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import { type ExpiryPolicy, resolveExpiryPolicy } from '../time/expiry.js';
+import type { CodeEvent } from '../model/events.js';
 import { type CashCodesLogger, type ServiceContext, typedStore } from './_context.js';
 import { cancel } from './cancel.js';
+import { type CashCodeEvents, createEventDelivery, type EventDeliveryOptions, type EventHandler } from './events.js';
 import { createCodeId, type IdGenerator } from './ids.js';
 import type { IssueInput } from './input.js';
 import { type IssueResult, issue } from './issue.js';
+import { type UnknownNotification, recordUnknownNotification } from './notifications.js';
 import { applyPayment } from './payment.js';
+import { type ResolveInput, resolve } from './resolve.js';
 import { type SweepOptions, type SweepSummary, sweepExpired } from './sweep.js';
 import { createVoucherSigner, type VoucherSigningKey } from './voucher-signer.js';
 
@@ -52,6 +56,15 @@ export interface CashCodesOptions {
    * double-collect. Lower it only in tests; 0 turns the protection off.
    */
   settlementGraceMs?: number;
+  /**
+   * The one fulfilment hook: every event (`code.paid`, `code.expired`, `payment.review`, …) whatever
+   * path made it, called right after the change commits and at least once per event. A throw or a
+   * timeout leaves the event pending for a later attempt (`codes.events.drain()`, `sweepExpired()`):
+   * dedupe by `event.id`.
+   */
+  onEvent?: EventHandler;
+  /** Retries, backoff, dead-letter threshold and timeouts of the event delivery. */
+  delivery?: EventDeliveryOptions;
 }
 
 /** The codes service: issue, look up, cancel and settle PagoEfectivo payment codes safely. */
@@ -83,6 +96,19 @@ export interface CashCodes {
   sweepExpired(options?: SweepOptions): Promise<SweepSummary>;
   /** The append-only lifecycle log of a code id (or `cip:<number>` for unknown CIPs), oldest first. */
   history(codeId: string): Promise<LifecycleEntry[]>;
+  /**
+   * Settle a payment under review: `accept` makes the code `paid` (event `code.paid`), `refund` makes it
+   * `refund_required` (event `payment.refund_required`); both are in the lifecycle log with `actor`.
+   * @throws {GuardError} `code_not_found`, `code_not_in_review`; {@link ValidationError} for bad input.
+   */
+  resolve(codeId: string, input: ResolveInput): Promise<CashCode>;
+  /** The event outbox: `drain`, `subscribe`, `list`, `redrive`. */
+  readonly events: CashCodeEvents;
+  /**
+   * Record an authentic notification of a type the SDK does not know (body kept in the log) and
+   * surface it as a `notification.unknown` event; the webhook handler calls it. Idempotent per body.
+   */
+  recordUnknownNotification(notification: UnknownNotification): Promise<CodeEvent>;
 }
 
 function positiveInt(value: number | undefined, fallback: number, name: string): number {
@@ -124,11 +150,19 @@ export function createCashCodes(options: CashCodesOptions): CashCodes {
     throw new ConfigurationError('createCashCodes: store must be a CashCodeStore (e.g. memoryStore()).');
   const safeStore = typedStore(store);
   const now = options.now ?? (() => new Date());
+  const logger = options.logger ?? null;
+  const events = createEventDelivery({
+    store: safeStore,
+    onEvent: options.onEvent,
+    options: options.delivery,
+    now,
+    logger,
+  });
   const ctx: ServiceContext = {
     provider: client,
     store: safeStore,
     policy: resolveExpiryPolicy(options.policy),
-    logger: options.logger ?? null,
+    logger,
     now,
     newId: options.idGenerator ?? createCodeId,
     leaseMs: positiveInt(options.leaseMs, 60_000, 'leaseMs'),
@@ -137,6 +171,8 @@ export function createCashCodes(options: CashCodesOptions): CashCodes {
     allowList: options.allowIps === undefined ? null : createIpAllowList(options.allowIps),
     rateLimiter:
       options.rateLimit === undefined ? null : createRateLimiter({ ...options.rateLimit, store: safeStore, now }),
+    events,
+    afterCommit: () => events.afterCommit(),
   };
   const voucher = createVoucherSigner(options.voucherKey, now);
   return {
@@ -159,5 +195,8 @@ export function createCashCodes(options: CashCodesOptions): CashCodes {
     applyPayment: (notice) => applyPayment(ctx, notice),
     sweepExpired: (sweepOptions) => sweepExpired(ctx, sweepOptions),
     history: (codeId) => safeStore.readLog(codeId),
+    resolve: (codeId, input) => resolve(ctx, codeId, input),
+    events: { drain: events.drain, subscribe: events.subscribe, list: events.list, redrive: events.redrive },
+    recordUnknownNotification: (notification) => recordUnknownNotification(ctx, notification),
   };
 }

@@ -18,7 +18,7 @@ export interface OrderRequest {
  * - `take_over`: a reservation's lease ran out (its worker crashed or hung); fail it, then retry.
  * - `replace`: the current code is expired, failed or pending past its expiry; a new code may be issued
  *   once the old CIP (if any, `confirm: true`) is confirmed not paid and not payable with the API.
- * - `refuse`: the order is paid, cancelled, or locked to another amount; `error` says which.
+ * - `refuse`: the order is paid, cancelled, in review, or locked to another amount; `error` says which.
  */
 export type OrderDecision =
   | { kind: 'claim' }
@@ -82,8 +82,20 @@ export function decideOrder(current: CashCode | null, request: OrderRequest, now
           : { kind: 'refuse', error: conflict(current, request) };
       }
       return { kind: 'replace', code: current, confirm: true };
+    case 'review':
+      return {
+        kind: 'refuse',
+        error: new GuardError(
+          'order_payment_in_review',
+          `Order ${JSON.stringify(request.orderId)} has a payment that waits for a decision (codes.resolve); no new code until then.`,
+          { details },
+        ),
+      };
     case 'expired':
     case 'failed':
       return { kind: 'replace', code: current, confirm: current.cip !== null };
+    case 'refund_required':
+      // Its CIP was paid (the money goes back), so it can never be paid again: nothing to confirm.
+      return { kind: 'replace', code: current, confirm: false };
   }
 }

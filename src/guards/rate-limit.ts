@@ -1,4 +1,4 @@
-import { ConfigurationError, GuardError } from '../errors.js';
+import { ConfigurationError, GuardError, ValidationError } from '../errors.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import { parseIp } from './ip.js';
 
@@ -28,14 +28,25 @@ export interface RateLimiter {
 /**
  * The counter key of an IP. Addresses are normalised (so `::ffff:1.2.3.4` and `1.2.3.4` share a
  * counter) and IPv6 clients are counted per /64, because one subscriber usually owns a whole /64 and
- * could otherwise rotate addresses to escape the limit. Unparseable strings are counted as they are.
+ * could otherwise rotate addresses to escape the limit. Anything that is not an address is refused.
  */
 function counterKey(prefix: string, ip: string): string {
   const value = parseIp(ip);
-  if (value === null) return `${prefix}:raw:${ip.slice(0, 64)}`;
+  if (value === null) {
+    // A raw header value ("1.2.3.4, 10.0.0.1", "unknown") would get a bucket of its own per spelling,
+    // which every request could vary to bypass the limit.
+    throw new ValidationError(`clientIp must be an IPv4 or IPv6 address, got ${JSON.stringify(ip.slice(0, 64))}.`, [
+      { path: 'clientIp', message: "pass the buyer's address itself, e.g. the first X-Forwarded-For hop you trust" },
+    ]);
+  }
   const isMappedV4 = value >> 32n === 0xffffn;
   const bucket = isMappedV4 ? value : value >> 64n;
   return `${prefix}:${isMappedV4 ? 'v4' : 'v6/64'}:${bucket.toString(16)}`;
+}
+
+function hitId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /**
@@ -62,7 +73,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     async check(ip) {
       const key = counterKey(prefix, typeof ip === 'string' ? ip : '');
-      const result = await store.hit(key, limit, windowMs);
+      // A hit id makes a re-sent hit (a lost reply) count once and answer the same.
+      const result = await store.hit(key, limit, windowMs, hitId());
       if (result.allowed) return;
       const retryAfterMs = Math.max(0, result.resetAt.getTime() - now().getTime());
       throw new GuardError(

@@ -9,11 +9,35 @@ import type { Currency, FxLock } from '../money/index.js';
  * - `expired`: past its expiry, confirmed unpaid with the API.
  * - `cancelled`: deleted through the API by the merchant.
  * - `failed`: creation failed or its outcome is unknown; the order may get a new code.
+ * - `review`: money arrived that the payment judgement would not accept on its own (wrong amount or
+ *   currency, paid after expiry, paid after the code was cancelled or replaced); it waits for a
+ *   person's decision through `codes.resolve()`.
+ * - `refund_required`: a reviewed payment that a person decided to give back; the order is not paid.
+ *
+ * A `reserving` code that holds a CIP is a creation whose commit failed: whoever takes it over must
+ * delete that CIP at the provider first.
  */
-export type CodeStatus = 'reserving' | 'pending' | 'paid' | 'expired' | 'cancelled' | 'failed';
+export type CodeStatus =
+  | 'reserving'
+  | 'pending'
+  | 'paid'
+  | 'expired'
+  | 'cancelled'
+  | 'failed'
+  | 'review'
+  | 'refund_required';
 
 /** Every {@link CodeStatus}. */
-export const CODE_STATUSES: readonly CodeStatus[] = ['reserving', 'pending', 'paid', 'expired', 'cancelled', 'failed'];
+export const CODE_STATUSES: readonly CodeStatus[] = [
+  'reserving',
+  'pending',
+  'paid',
+  'expired',
+  'cancelled',
+  'failed',
+  'review',
+  'refund_required',
+];
 
 /** The buyer who pays the code. */
 export interface Payer {
@@ -39,8 +63,25 @@ export interface PaymentRecord {
   source: PaymentSource;
 }
 
+/** Why a payment waits (or waited) for a person, and what they decided. */
+export interface PaymentReview {
+  reason: PaymentRejectReason;
+  /** Human-readable explanation, safe to show to support staff. */
+  message: string;
+  /** When the payment was put under review. */
+  at: Date;
+  /** The code's status before the review. */
+  previousStatus: CodeStatus;
+  /** `accept` (the code became paid) or `refund` (`refund_required`); `null` while waiting. */
+  decision: 'accept' | 'refund' | null;
+  /** Who decided (a staff name or id, as passed to `codes.resolve`). */
+  decidedBy: string | null;
+  note: string | null;
+  decidedAt: Date | null;
+}
+
 /** How the SDK learnt about a payment. */
-export type PaymentSource = 'webhook' | 'sweeper' | 'reconcile' | 'cancel' | 'manual';
+export type PaymentSource = 'webhook' | 'sweeper' | 'reconcile' | 'cancel' | 'issue' | 'manual';
 
 /**
  * A payment code as stored. This record is what stores persist and what `createCashCodes` returns.
@@ -80,12 +121,17 @@ export interface CashCode {
    * Optional only so that codes stored by 0.1 still read; the service always sets it.
    */
   paymentConcept?: string | null;
+  /**
+   * The decision a payment of this code needed (`review`, then `paid` or `refund_required`), or `null`.
+   * Optional only so that codes stored by 0.1 still read.
+   */
+  review?: PaymentReview | null;
   /** Free-form merchant data, never interpreted by the SDK. */
   metadata: Record<string, string>;
 }
 
 /** Statuses in which the code still occupies its order (no other code may be issued). */
-export const BLOCKING_STATUSES: readonly CodeStatus[] = ['reserving', 'pending', 'paid', 'cancelled'];
+export const BLOCKING_STATUSES: readonly CodeStatus[] = ['reserving', 'pending', 'paid', 'cancelled', 'review'];
 
 /** Who caused a lifecycle event. */
 export type Actor = 'merchant' | 'pagoefectivo' | 'sweeper' | 'reconciler' | 'system' | 'support';
@@ -102,6 +148,10 @@ export type LifecycleEventType =
   | 'payment_rejected'
   | 'payment_duplicate'
   | 'lease_taken_over'
+  | 'review'
+  | 'resolved'
+  | 'orphan_cip'
+  | 'notification_unknown'
   | 'note';
 
 /**
@@ -109,6 +159,11 @@ export type LifecycleEventType =
  * Entries about a CIP the store does not know use `subject` `cip:<number>`.
  */
 export interface LifecycleEntry {
+  /**
+   * Unique id of the entry. A store appends an entry whose id it already holds for the subject only
+   * once, which makes appends safe to re-execute. Optional only so that entries written by 0.1 still read.
+   */
+  id?: string;
   /** The code id, or `cip:<number>` for notifications about unknown CIPs. */
   subject: string;
   orderId: string | null;
@@ -132,7 +187,11 @@ export interface PaymentNotice {
   amountMinor: number;
   /** The notified currency (not narrowed: a wrong currency must be recordable). */
   currency: string;
-  operationNumber: string;
+  /**
+   * PagoEfectivo's operation number. The spec allows it empty: `''` or `null` then dedupes on the CIP
+   * (a CIP is paid once).
+   */
+  operationNumber: string | null;
   transactionCode?: string | null;
   paidAt?: Date | null;
   source?: PaymentSource;
@@ -146,10 +205,13 @@ export type PaymentRejectReason =
   | 'paid_after_expiry'
   | 'code_cancelled'
   | 'code_not_pending'
-  | 'order_already_paid';
+  | 'order_already_paid'
+  | 'code_in_review'
+  | 'code_replaced';
 
 /** What {@link CashCodes.applyPayment} did with a notification. */
 export type PaymentOutcome =
   | { kind: 'paid'; code: CashCode }
   | { kind: 'duplicate'; code: CashCode }
+  | { kind: 'review'; reason: PaymentRejectReason; message: string; code: CashCode }
   | { kind: 'rejected'; reason: PaymentRejectReason; message: string; code: CashCode | null };

@@ -8,6 +8,7 @@ import type { PaymentApplier, ReconcileItem, TheirSide } from './types.js';
  * The operation number recorded for a payment recovered from the search API, which does not return
  * PagoEfectivo's operation number: `reconcile:<cip>`.
  */
+/** @deprecated 0.2 applies search payments with no operation number; kept for reports written by 0.1. */
 export function recoveredOperationNumber(cip: string): string {
   return `reconcile:${cip}`;
 }
@@ -61,9 +62,10 @@ async function applyMissed(
     cip: status.cip,
     amountMinor: theirs.amountMinor,
     currency: status.currency,
-    operationNumber: recoveredOperationNumber(status.cip),
+    // The search API has no operation number: the CIP alone names the payment (a CIP is paid once).
+    operationNumber: null,
     transactionCode: status.transactionCode,
-    paidAt: status.datePayment ?? now,
+    paidAt: status.datePayment,
     source: 'reconcile',
   });
   if (outcome.kind === 'paid') {
@@ -82,8 +84,11 @@ async function applyMissed(
   }
   return item('payment_flagged', {
     ...base,
-    action: 'rejected',
-    message: `Paid at PagoEfectivo while ${code.status} here; not accepted (${outcome.reason}): ${outcome.message}`,
+    action: outcome.kind === 'review' ? 'review' : 'rejected',
+    message:
+      outcome.kind === 'review'
+        ? `Paid at PagoEfectivo while ${code.status} here; held for a decision (${outcome.reason}, codes.resolve): ${outcome.message}`
+        : `Paid at PagoEfectivo while ${code.status} here; not accepted (${outcome.reason}): ${outcome.message}`,
   });
 }
 

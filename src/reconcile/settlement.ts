@@ -5,7 +5,42 @@ import { compareSettlementRow, findMissing } from './_settle.js';
 import { type BadRow, readRow, type SettlementRow } from './_values.js';
 import { resolveColumns, type SettlementMapping } from './columns.js';
 import { parseCsv } from './csv.js';
-import type { ReconcileItem, ReconcileReport, TheirSide } from './types.js';
+import type { PaymentApplier, ReconcileItem, ReconcileReport, TheirSide } from './types.js';
+
+/** Apply a settled payment that is not recorded here through the payment judgement. */
+async function applySettled(
+  row: SettlementRow,
+  theirs: TheirSide,
+  codes: PaymentApplier,
+  found: ReconcileItem,
+): Promise<ReconcileItem> {
+  if (row.currency === null) return found;
+  const outcome = await codes.applyPayment({
+    cip: row.cip,
+    amountMinor: row.amountMinor,
+    currency: row.currency,
+    operationNumber: row.operationNumber,
+    transactionCode: row.transactionCode,
+    paidAt: row.paidAt,
+    source: 'reconcile',
+  });
+  const base = { line: row.line, cip: row.cip, codeId: found.codeId, orderId: found.orderId, ours: found.ours, theirs };
+  if (outcome.kind === 'paid') {
+    return item('payment_recovered', {
+      ...base,
+      action: 'applied',
+      message: 'Settled but not paid here (missed notification): payment applied.',
+    });
+  }
+  if (outcome.kind === 'duplicate') {
+    return item('matched', { ...base, action: 'already_applied', message: 'Payment already recorded.' });
+  }
+  return item('payment_flagged', {
+    ...base,
+    action: outcome.kind === 'review' ? 'review' : 'rejected',
+    message: `Settled by PagoEfectivo; ${outcome.kind === 'review' ? 'held for a decision' : 'not accepted'} (${outcome.reason}): ${outcome.message}`,
+  });
+}
 
 /** A settlement row already split into named cells (e.g. read from a spreadsheet). */
 export type SettlementInputRow = Readonly<Record<string, string | number | null | undefined>>;
@@ -13,6 +48,13 @@ export type SettlementInputRow = Readonly<Record<string, string | number | null 
 /** Options of {@link reconcileSettlement}. */
 export interface ReconcileSettlementOptions {
   store: CashCodeStore;
+  /**
+   * The codes service. When given, a settled payment that is not recorded here is applied through the
+   * one payment judgement (source `reconcile`), exactly like a notification: an exact, timely payment
+   * makes the code paid; anything else is held for review or refused, never accepted by the back door.
+   * Without it the report only lists such rows (`unpaid_here`).
+   */
+  codes?: PaymentApplier;
   /** Column names of your export, merged over `DEFAULT_SETTLEMENT_MAPPING`. */
   mapping?: Partial<SettlementMapping>;
   /**
@@ -140,7 +182,12 @@ export async function reconcileSettlement(
   for (let i = 0; i < good.length; i += LOOKUP_CONCURRENCY) {
     const chunk = good.slice(i, i + LOOKUP_CONCURRENCY);
     const compared = await Promise.all(
-      chunk.map(async (row) => compareSettlementRow(row, settled(row), await options.store.getCodeByCip(row.cip))),
+      chunk.map(async (row) => {
+        const found = compareSettlementRow(row, settled(row), await options.store.getCodeByCip(row.cip));
+        return found.kind === 'unpaid_here' && options.codes !== undefined
+          ? applySettled(row, settled(row), options.codes, found)
+          : found;
+      }),
     );
     items.push(...compared);
     options.onProgress?.({ compared: i + chunk.length, total: good.length });

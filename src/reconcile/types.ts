@@ -72,7 +72,7 @@ export const RECONCILE_ITEM_KINDS: readonly ReconcileItemKind[] = [
 export type ReconcileSeverity = 'info' | 'warning' | 'critical';
 
 /** What the reconciliation did about an item. */
-export type ReconcileAction = 'none' | 'applied' | 'already_applied' | 'rejected';
+export type ReconcileAction = 'none' | 'applied' | 'already_applied' | 'rejected' | 'review';
 
 /** Our side of an item. */
 export interface OurSide {

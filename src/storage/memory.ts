@@ -9,19 +9,20 @@
  */
 
 import { ConfigurationError } from '../errors.js';
-import type { LifecycleEntry } from '../model/code.js';
-import { checkEntry, checkKey } from './_memory/args.js';
+import { checkDate, checkEntry, checkEventState, checkKey, checkRecordBatch } from './_memory/args.js';
 import { createCodeTable } from './_memory/codes.js';
 import { createKeyTable } from './_memory/keys.js';
+import { createRecords } from './_memory/records.js';
 import type { CashCodeStore } from './contract.js';
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
   /**
-   * The clock (epoch milliseconds) behind TTLs, counter windows and sweeper leases.
-   * Defaults to `Date.now`; tests inject a fake one to move time without sleeping.
+   * The clock behind TTLs, counter windows and sweeper leases: `() => Date` like every other clock of
+   * the SDK (an epoch-milliseconds `() => number` is still accepted). Defaults to the wall clock;
+   * tests inject a fake one to move time without sleeping.
    */
-  now?: () => number;
+  now?: (() => Date) | (() => number);
 }
 
 /** How many entries a {@link MemoryStore} holds, expired ones not yet swept included. */
@@ -37,6 +38,8 @@ export interface MemoryStoreStats {
   logSubjects: number;
   /** Lifecycle entries over every subject. */
   logEntries: number;
+  /** Outbox events, in every delivery state. */
+  events: number;
 }
 
 /** A {@link CashCodeStore} kept in this process's memory. */
@@ -45,12 +48,26 @@ export interface MemoryStore extends CashCodeStore {
   stats(): MemoryStoreStats;
 }
 
+function epochClock(now: MemoryStoreOptions['now']): () => number {
+  if (now === undefined) return Date.now;
+  if (typeof now !== 'function') {
+    throw new ConfigurationError('memoryStore(): `now` must be a function returning a Date (or epoch ms).');
+  }
+  return () => {
+    const value: unknown = now();
+    if (value instanceof Date) return value.getTime();
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    throw new ConfigurationError('memoryStore(): `now()` returned neither a Date nor epoch milliseconds.');
+  };
+}
+
 /**
  * Create an in-memory {@link CashCodeStore}.
  *
- * Each operation does its check and its write synchronously, in one tick, so concurrent calls in
- * this process are atomic. Records are deep-copied in and out. Expired keys read as absent and are
- * swept lazily, so dedupe keys never pile up.
+ * Each operation does its checks and its writes synchronously, in one tick, so concurrent calls in
+ * this process are atomic, and a claim or commit writes its code, entries and events in that same
+ * tick. Records are deep-copied in and out. Expired keys read as absent and are swept lazily, so dedupe
+ * keys never pile up.
  *
  * @example
  * ```ts
@@ -61,12 +78,10 @@ export interface MemoryStore extends CashCodeStore {
  * ```
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  const now = options.now ?? Date.now;
-  if (typeof now !== 'function') throw new ConfigurationError('memoryStore(): `now` must be a function returning ms.');
-  const codes = createCodeTable(now);
+  const now = epochClock(options.now);
+  const records = createRecords();
+  const codes = createCodeTable(now, records);
   const keys = createKeyTable(now);
-  const logs = new Map<string, LifecycleEntry[]>();
-  let logEntries = 0;
 
   // The methods are async only so that bad input rejects instead of throwing; no method awaits
   // anything, so each one still runs to completion before another starts.
@@ -77,29 +92,38 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     getCodeByCip: async (cip) => codes.getCodeByCip(checkKey(cip, 'getCodeByCip', 'cip')),
     getCodeByOrder: async (orderId) => codes.getCodeByOrder(checkKey(orderId, 'getCodeByOrder', 'orderId')),
     updateCode: async (code, expectedVersion) => codes.updateCode(code, expectedVersion),
+    commitCode: async (commit) => codes.commitCode(commit),
     listCodes: async (filter) => codes.listCodes(filter),
     claimExpired: async (claimOptions) => codes.claimExpired(claimOptions),
-    consumeOnce: async (key, ttlMs) => keys.consumeOnce(key, ttlMs),
+    consumeOnce: async (key, ttlMs, owner) => keys.consumeOnce(key, ttlMs, owner),
     putValue: async (key, value, ttlMs) => keys.putValue(key, value, ttlMs),
     getValue: async (key) => keys.getValue(key),
-    takeValue: async (key) => keys.takeValue(key),
+    takeValue: async (key, owner) => keys.takeValue(key, owner),
     deleteKey: async (key) => keys.deleteKey(key),
-    hit: async (key, limit, windowMs) => keys.hit(key, limit, windowMs),
+    hit: async (key, limit, windowMs, hitId) => keys.hit(key, limit, windowMs, hitId),
 
     async appendLog(entry) {
       checkEntry(entry);
-      const copy = structuredClone(entry);
-      const log = logs.get(copy.subject);
-      if (log === undefined) logs.set(copy.subject, [copy]);
-      else log.push(copy);
-      logEntries += 1;
+      records.write({ entries: [entry], events: [] });
     },
-
+    async appendRecords(batch) {
+      records.write(checkRecordBatch(batch));
+    },
     async readLog(subject) {
-      checkKey(subject, 'readLog', 'subject');
-      return (logs.get(subject) ?? []).map((entry) => structuredClone(entry));
+      return records.readLog(checkKey(subject, 'readLog', 'subject'));
+    },
+    claimEvents: async (claimOptions) => records.claimEvents(claimOptions),
+    settleEvent: async (settleOptions) => records.settleEvent(settleOptions),
+    listEvents: async (filter) => records.listEvents(filter),
+    countEvents: async (state) => records.countEvents(checkEventState(state, 'countEvents')),
+    async redriveEvent(id, nextAttemptAt) {
+      checkKey(id, 'redriveEvent', 'id');
+      return records.redriveEvent(id, checkDate(nextAttemptAt, 'redriveEvent', 'nextAttemptAt'));
     },
 
-    stats: () => ({ codes: codes.size, ...keys.sizes(), logSubjects: logs.size, logEntries }),
+    stats: () => {
+      const { logSubjects, logEntries, events } = records.sizes();
+      return { codes: codes.size, ...keys.sizes(), logSubjects, logEntries, events };
+    },
   };
 }

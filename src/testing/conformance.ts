@@ -2,17 +2,30 @@ import { ConfigurationError } from '../errors.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import { type ConformanceTestApi, registerSkipped, registerTest, resolveTestApi } from './_conformance/api.js';
 import { claimTests } from './_conformance/claims.js';
+import { commitTests } from './_conformance/commits.js';
 import { expiryTests } from './_conformance/expiry.js';
+import { faultTests } from './_conformance/faults.js';
 import type { SuiteContext } from './_conformance/fixtures.js';
+import { createFaultInjector, type FaultInjector, type StoreFaults } from './_conformance/injector.js';
 import { keyTests } from './_conformance/keys.js';
 import { listingTests } from './_conformance/listing.js';
 import { logTests } from './_conformance/log.js';
+import { outboxTests } from './_conformance/outbox.js';
+import { reexecutionTests } from './_conformance/reexecution.js';
 import { updateTests } from './_conformance/updates.js';
+
+export type { StoreFaults } from './_conformance/injector.js';
 
 /** What the suite hands to `makeStore` for each test. */
 export interface StoreFactoryContext {
   /** The suite's clock (epoch ms); a store that accepts an injected clock should use it. */
   now: () => number;
+  /**
+   * A fresh backend-fault controller for this test. Route every backend call of the store through
+   * `faults.intercept(() => call())` and set `faultInjection: true` in the options to run the fault
+   * tests; stores without a backend (memory) ignore it.
+   */
+  faults: StoreFaults;
 }
 
 /** A store plus how to release it after the test (close a connection, drop a schema…). */
@@ -56,7 +69,19 @@ export interface StoreConformanceOptions {
    * without waiting. Defaults to the wall clock and real waits of about 1.3 s in total.
    */
   clock?: StoreConformanceClock;
+  /**
+   * The factory routes every backend call of its store through `context.faults.intercept`, so the
+   * suite may fail any call before it runs or after it ran (reply lost) and check that no commit is
+   * ever half-written. Without it the fault tests show as one skipped test. The suite checks the
+   * wiring: a store that makes no intercepted call fails the fault tests.
+   */
+  faultInjection?: boolean;
 }
+
+const NO_FAULTS =
+  'backend fault tests need a factory that routes every backend call through context.faults.intercept ' +
+  'and sets { faultInjection: true }; the atomic-commit tests above still run (a store without a backend, ' +
+  'like memory, commits in one synchronous step)';
 
 const wallClock: StoreConformanceClock = {
   now: () => Date.now(),
@@ -69,10 +94,12 @@ function isHandle(value: CashCodeStore | StoreHandle): value is StoreHandle {
 
 /**
  * Register the shared store conformance suite with your test runner: every {@link CashCodeStore} operation,
- * its atomicity under races (100 concurrent claims, updates, takes, hits), TTLs, copies and exact
- * round-trips. Each test gets a fresh store from `makeStore` and disposes it afterwards. Tests only
+ * its atomicity under races (100 concurrent claims, updates, takes, hits, event claims), TTLs, copies
+ * and exact round-trips; atomic commits of a code with its lifecycle entries and outbox events;
+ * re-execution of every mutating operation; the outbox's order, leases and dead letters; and, when the
+ * factory wires `context.faults`, a fault at every backend call of each atomic write. Each test gets a fresh store from `makeStore` and disposes it afterwards. Tests only
  * use the contract and random ids, so the suite also runs against a database other runs share
- * (nothing else should call `claimExpired` on it meanwhile).
+ * (nothing else should call `claimExpired` or `claimEvents` on it meanwhile).
  *
  * The suite depends on no test framework: it registers its tests through `options.api` or the
  * runner's globals (see {@link StoreConformanceOptions.api}) and asserts with its own matchers, whose
@@ -116,14 +143,17 @@ export function describeStoreConformance(
       );
     }
     let current: StoreHandle | null = null;
+    let faults: FaultInjector | null = null;
 
     api.beforeEach(async () => {
-      const made = await makeStore({ now: clock.now });
+      faults = createFaultInjector();
+      const made = await makeStore({ now: clock.now, faults });
       current = isHandle(made) ? made : { store: made };
     });
     api.afterEach(async () => {
       const handle = current;
       current = null;
+      faults?.disarm();
       await handle?.dispose?.();
     });
 
@@ -131,6 +161,10 @@ export function describeStoreConformance(
       store() {
         if (current === null) throw new Error('The store is only available inside a conformance test.');
         return current.store;
+      },
+      faults() {
+        if (faults === null) throw new Error('The fault controller is only available inside a conformance test.');
+        return faults;
       },
       concurrency,
       now: clock.now,
@@ -143,5 +177,12 @@ export function describeStoreConformance(
     api.describe('claimExpired', () => expiryTests(ctx));
     api.describe('keys, values and counters', () => keyTests(ctx));
     api.describe('lifecycle log', () => logTests(ctx));
+    api.describe('atomic commits', () => commitTests(ctx));
+    api.describe('re-execution', () => reexecutionTests(ctx));
+    api.describe('event outbox', () => outboxTests(ctx));
+    api.describe('backend faults', () => {
+      if (options.faultInjection === true) faultTests(ctx);
+      else registerSkipped(api, NO_FAULTS);
+    });
   });
 }

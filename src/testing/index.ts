@@ -37,5 +37,6 @@ export {
   type StoreConformanceClock,
   type StoreFactory,
   type StoreFactoryContext,
+  type StoreFaults,
   type StoreHandle,
 } from './conformance.js';

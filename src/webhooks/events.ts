@@ -20,7 +20,10 @@ export interface CipPaidFields {
   amount: string;
   /** The notified currency, as sent (normally `PEN` or `USD`; not narrowed so a wrong one is recordable). */
   currency: string;
-  /** PagoEfectivo's operation number (a number on the wire becomes a string). */
+  /**
+   * PagoEfectivo's operation number (a number on the wire becomes a string); `''` when the notification
+   * has none (the spec allows it empty), in which case the CIP alone identifies the payment.
+   */
   operationNumber: string;
   /** The merchant reference sent when the CIP was created, or `null`. */
   transactionCode: string | null;

@@ -1,4 +1,6 @@
-import type { PaymentNotice, PaymentOutcome } from '../model/code.js';
+import type { PagoEfectivoKitError } from '../errors.js';
+import type { CashCode, PaymentNotice, PaymentOutcome } from '../model/code.js';
+import type { CodeEvent } from '../model/events.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import type { CipPaidEvent, UnknownWebhookEvent } from './events.js';
 
@@ -9,13 +11,25 @@ export interface PaymentApplier {
    * transition under concurrency, record rejections, and reject (throw) when the store fails.
    */
   applyPayment(notice: PaymentNotice): Promise<PaymentOutcome>;
+  /**
+   * The event outbox (`createCashCodes` has it). When present, `onPaid` and `onRejected` are fed from
+   * its events, with their at-least-once delivery, instead of being called once from the request.
+   */
+  readonly events?: { subscribe(handler: (event: CodeEvent) => void | Promise<void>): () => void };
+  /** Look a code up (`createCashCodes` has it); used to hand `onPaid` the stored code. */
+  get?(idOrOrderId: string): Promise<CashCode | null>;
+  /** Record an authentic notification of an unknown type (`createCashCodes` has it). */
+  recordUnknownNotification?(notification: { eventType: string; body: string; cip?: string | null }): Promise<unknown>;
 }
 
 /** The outcome of a notification that moved its code to `paid`. */
 export type PaidOutcome = Extract<PaymentOutcome, { kind: 'paid' }>;
 
-/** The outcome of an authentic notification whose payment was refused (and recorded). */
-export type RejectedOutcome = Extract<PaymentOutcome, { kind: 'rejected' }>;
+/**
+ * The outcome of an authentic payment that was not accepted, and recorded: refused (`rejected`), or
+ * held for a person's decision (`review`, see `codes.resolve`).
+ */
+export type RejectedOutcome = Extract<PaymentOutcome, { kind: 'rejected' | 'review' }>;
 
 /** The part of a store the handler uses for its duplicate fast path. Any `CashCodeStore` fits. */
 export type WebhookDedupeStore = Pick<CashCodeStore, 'getValue' | 'putValue'>;
@@ -66,14 +80,32 @@ export interface WebhookHandlerOptions {
   allowIps?: readonly string[];
   /** Largest accepted body in bytes (default 65 536). */
   maxBodyBytes?: number;
-  /** Called once for the delivery that moved the code to `paid`. Its failure is reported, not retried. */
+  /**
+   * Called for every code that became paid (through this webhook, the sweeper, reconciliation or an
+   * accepted review). With `createCashCodes` as `codes`, it is fed by the event outbox: at least once per
+   * payment, in the process that created this handler, retried while it throws (dedupe by
+   * `outcome.code.id`). Prefer `createCashCodes({ onEvent })`, which sees every event in every process.
+   * Create the handler once (at module scope): each handler subscribes to the outbox.
+   */
   onPaid?: (event: CipPaidEvent, outcome: PaidOutcome) => void | Promise<void>;
-  /** Called when applyPayment refused the payment (amount mismatch, unknown CIP, paid after expiry…). */
+  /**
+   * Called for a payment that was refused or put under review (amount mismatch, unknown CIP, paid after
+   * expiry…), fed like `onPaid`.
+   */
   onRejected?: (event: CipPaidEvent, outcome: RejectedOutcome) => void | Promise<void>;
   /** Called for a verified event of a type this SDK does not handle (answered 200 `ignored`). */
   onUnknownEvent?: (event: UnknownWebhookEvent) => void | Promise<void>;
-  /** Called for every failure: refused requests, store/apply errors, callback errors. Must not throw. */
-  onError?: (error: unknown, info: WebhookErrorInfo) => void;
+  /**
+   * Called for every failure: refused requests, store/apply errors, callback errors. The error is
+   * normally a `PagoEfectivoKitError` (a stable `code`); a throwing callback's own error is passed as is.
+   */
+  onError?: (error: PagoEfectivoKitError | Error, info: WebhookErrorInfo) => void;
+  /**
+   * HTTP status for authentic notifications whose payment was refused or put under review (recorded
+   * either way). Default 200: PagoEfectivo expects 200 and retries anything else once, which would only
+   * repeat the refusal. `422` keeps the answer of 0.1.
+   */
+  refusedStatus?: 200 | 422;
   /** Receives one line per notification (info), refusal (warn) and failure (error). */
   logger?: WebhookLogger;
 }

@@ -1,26 +1,58 @@
 import { hmacSha256Verify, hmacSha256VerifySync } from '../_crypto/hmac.js';
-import { isPagoEfectivoKitError } from '../errors.js';
+import { ConfigurationError, isPagoEfectivoKitError, type PagoEfectivoKitError } from '../errors.js';
 import type { PaymentNotice, PaymentOutcome } from '../model/code.js';
+import type { CodeEvent } from '../model/events.js';
+import { formatAmount } from '../money/amount.js';
 import { dedupeKey, encodeOutcome, isOutcome, replayResponse } from './_internal/dedupe.js';
 import { resolveHandlerOptions } from './_internal/handler-options.js';
 import { SIGNATURE_HEADER } from './_internal/inputs.js';
 import { bodyTooLarge, declaresTooMuch, readBody } from './_internal/read-body.js';
-import { errorResponse, jsonResponse, REJECTED_STATUS, statusForCode } from './_internal/responses.js';
+import { errorResponse, jsonResponse, statusForCode } from './_internal/responses.js';
 import { prepareVerifier } from './_internal/verifier.js';
-import type { CipPaidEvent, WebhookEvent } from './events.js';
-import type { WebhookErrorInfo, WebhookHandler, WebhookHandlerOptions, WebhookStage } from './handler-types.js';
+import { CIP_PAID, type CipPaidEvent, type UnknownWebhookEvent, type WebhookEvent } from './events.js';
+import type {
+  RejectedOutcome,
+  WebhookErrorInfo,
+  WebhookHandler,
+  WebhookHandlerOptions,
+  WebhookStage,
+} from './handler-types.js';
+
+/** The webhook event a code event stands for, for `onPaid`/`onRejected` (the request body is not kept). */
+function cipEventOf(event: CodeEvent): CipPaidEvent {
+  const data = event.data;
+  const amountMinor = typeof data.amountMinor === 'number' ? data.amountMinor : 0;
+  const paidAt = typeof data.paidAt === 'string' ? new Date(data.paidAt) : null;
+  return {
+    type: CIP_PAID,
+    cip: event.cip ?? '',
+    amountMinor,
+    amount: typeof data.amount === 'string' ? data.amount : formatAmount(amountMinor),
+    currency: typeof data.currency === 'string' ? data.currency : '',
+    operationNumber: typeof data.operationNumber === 'string' ? data.operationNumber : '',
+    transactionCode: event.codeId,
+    paidAt,
+    paymentDate: paidAt?.toISOString() ?? null,
+    raw: { eventType: CIP_PAID, source: event.source, eventId: event.id },
+  };
+}
+
+const asError = (error: unknown): PagoEfectivoKitError | Error =>
+  error instanceof Error ? error : new Error(`non-error thrown: ${String(error).slice(0, 100)}`);
 
 /**
  * Create the PagoEfectivo notification endpoint: `(request, ctx?) => Promise<Response>`.
  *
  * Steps: POST only (405) → body size, declared and while reading (413) → IP allow-list (403) →
  * signature (401) → payload (400) → duplicate fast path → `codes.applyPayment` → callbacks.
- * Answers: 200 `processed` / `duplicate` / `ignored` (unknown event type); 422 `rejected` with the
- * reason (the payment is authentic but refused, and recorded); 503 when the store fails and 500 for
- * any other failure, so PagoEfectivo retries. A 2xx is sent only after the effect is durable.
+ * Answers: 200 for every authentic notification that was recorded, with the outcome in the body
+ * (`processed`, `duplicate`, `rejected` or `review` with the reason, `ignored` for an unknown event type,
+ * which is recorded too); 4xx only for requests that are not authentic or not well formed; 503 when the
+ * store fails and 500 for any other failure, i.e. only when nothing was recorded, so PagoEfectivo's
+ * retry is processed again. `refusedStatus: 422` keeps 0.1's answer for refusals.
  *
  * @example
- * const handle = createWebhookHandler({ secretKey, codes, store, onPaid: (event) => fulfil(event) });
+ * const handle = createWebhookHandler({ secretKey, codes, store });
  * export const POST = (request: Request) => handle(request); // Next.js route handler
  *
  * @throws {ConfigurationError} for invalid options; `WebhookVerificationError` `secret_missing`.
@@ -28,6 +60,12 @@ import type { WebhookErrorInfo, WebhookHandler, WebhookHandlerOptions, WebhookSt
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const config = resolveHandlerOptions(options);
   const { codes, store, logger, maxBodyBytes } = config;
+  const refusedStatus = options.refusedStatus ?? 200;
+  if (refusedStatus !== 200 && refusedStatus !== 422) {
+    throw new ConfigurationError(`refusedStatus must be 200 or 422, got ${String(refusedStatus)}.`, {
+      details: { option: 'refusedStatus' },
+    });
+  }
   const verify = prepareVerifier(hmacSha256Verify, config.secrets, hmacSha256VerifySync);
 
   // A throwing logger or onError must never turn a processed notification into a failure.
@@ -42,7 +80,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     if (isPagoEfectivoKitError(error)) data.code = error.code;
     log(info.status >= 500 || info.stage === 'callback' ? 'error' : 'warn', message, data);
     try {
-      config.onError?.(error, info);
+      config.onError?.(asError(error), info);
     } catch {}
   }
 
@@ -52,6 +90,27 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     } catch (error) {
       report(error, { ...info, stage: 'callback' }, 'PagoEfectivo webhook callback failed');
     }
+  }
+
+  // With an event outbox, onPaid/onRejected are consumers of it: at least once, whatever path paid.
+  const fedByEvents = typeof codes.events?.subscribe === 'function';
+  if (fedByEvents && (config.onPaid !== undefined || config.onRejected !== undefined)) {
+    codes.events!.subscribe(async (event) => {
+      if (event.type === 'code.paid' && config.onPaid !== undefined) {
+        const code = event.codeId === null ? null : ((await codes.get?.(event.codeId)) ?? null);
+        if (code === null) throw new Error(`code ${String(event.codeId)} of event ${event.id} not found`);
+        await config.onPaid(cipEventOf(event), { kind: 'paid', code });
+      } else if ((event.type === 'payment.review' || event.type === 'payment.rejected') && config.onRejected) {
+        const code = event.codeId === null ? null : ((await codes.get?.(event.codeId)) ?? null);
+        const reason = String(event.data.reason) as RejectedOutcome['reason'];
+        const message = typeof event.data.message === 'string' ? event.data.message : reason;
+        const outcome: RejectedOutcome =
+          event.type === 'payment.review' && code !== null
+            ? { kind: 'review', reason, message, code }
+            : { kind: 'rejected', reason, message, code };
+        await config.onRejected(cipEventOf(event), outcome);
+      }
+    });
   }
 
   function refuse(error: unknown, stage: WebhookStage): Response {
@@ -65,13 +124,17 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     const info = { cip: event.cip, operationNumber: event.operationNumber };
     if (outcome.kind === 'paid') {
       log('info', 'PagoEfectivo payment applied', { ...info, outcome: 'paid' });
-      await callback(() => config.onPaid?.(event, outcome), { ...info, stage: 'callback', status: 200 });
+      if (!fedByEvents) {
+        await callback(() => config.onPaid?.(event, outcome), { ...info, stage: 'callback', status: 200 });
+      }
       return jsonResponse(200, { status: 'processed' });
     }
     if (outcome.kind === 'duplicate') return jsonResponse(200, { status: 'duplicate' });
-    log('warn', 'PagoEfectivo payment rejected', { ...info, outcome: 'rejected', reason: outcome.reason });
-    await callback(() => config.onRejected?.(event, outcome), { ...info, stage: 'callback', status: REJECTED_STATUS });
-    return jsonResponse(REJECTED_STATUS, { status: 'rejected', reason: outcome.reason });
+    log('warn', 'PagoEfectivo payment not accepted', { ...info, outcome: outcome.kind, reason: outcome.reason });
+    if (!fedByEvents) {
+      await callback(() => config.onRejected?.(event, outcome), { ...info, stage: 'callback', status: refusedStatus });
+    }
+    return jsonResponse(refusedStatus, { status: outcome.kind, reason: outcome.reason });
   }
 
   async function apply(event: CipPaidEvent): Promise<Response> {
@@ -80,7 +143,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     if (store) {
       try {
         const record = await store.getValue(key);
-        const replay = record === null ? null : replayResponse(record);
+        const replay = record === null ? null : replayResponse(record, refusedStatus);
         if (replay) return replay;
       } catch (error) {
         // The fast path is an optimisation: without it applyPayment still dedupes, so carry on.
@@ -112,6 +175,28 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     return settle(event, outcome);
   }
 
+  async function unknown(event: UnknownWebhookEvent, body: Uint8Array): Promise<Response> {
+    log('warn', 'PagoEfectivo webhook with an unknown event type', { eventType: event.eventType });
+    if (typeof codes.recordUnknownNotification === 'function') {
+      const data = event.raw.data as Record<string, unknown> | undefined;
+      const cip = typeof data?.cip === 'string' || typeof data?.cip === 'number' ? String(data.cip) : null;
+      try {
+        await codes.recordUnknownNotification({
+          eventType: event.eventType,
+          body: new TextDecoder().decode(body),
+          cip,
+        });
+      } catch (error) {
+        // Nothing was recorded: answer 5xx so the one retry PagoEfectivo makes gets another chance.
+        const status = isPagoEfectivoKitError(error, 'storage_error') ? 503 : 500;
+        report(error, { stage: 'apply', status }, 'PagoEfectivo notification of an unknown type could not be recorded');
+        return errorResponse(status, status === 503 ? 'storage_error' : 'internal_error');
+      }
+    }
+    await callback(() => config.onUnknownEvent?.(event), { stage: 'callback', status: 200 });
+    return jsonResponse(200, { status: 'ignored' });
+  }
+
   const handle = async (request: Request, ctx?: { ip?: string }): Promise<Response> => {
     if (request.method !== 'POST') return errorResponse(405, 'method_not_allowed', { allow: 'POST' });
     if (declaresTooMuch(request.headers.get('content-length'), maxBodyBytes)) {
@@ -125,17 +210,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       }
     }
     let event: WebhookEvent;
+    let body: Uint8Array;
     try {
-      const body = await readBody(request, maxBodyBytes);
+      body = await readBody(request, maxBodyBytes);
       event = await verify(body, request.headers.get(SIGNATURE_HEADER));
     } catch (error) {
       return refuse(error, 'verify');
     }
-    if (event.type === 'unknown') {
-      log('warn', 'PagoEfectivo webhook with an unknown event type, acknowledged', { eventType: event.eventType });
-      await callback(() => config.onUnknownEvent?.(event), { stage: 'callback', status: 200 });
-      return jsonResponse(200, { status: 'ignored' });
-    }
+    if (event.type === 'unknown') return unknown(event, body);
     return apply(event);
   };
   return Object.assign(handle, { maxBodyBytes });

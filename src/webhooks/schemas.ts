@@ -55,7 +55,8 @@ export const CipPaidNotificationSchema: v.GenericSchema<unknown, CipPaidFields> 
       v.string(),
       v.check((type) => type.trim().toLowerCase() === CIP_PAID, `must be "${CIP_PAID}"`),
     ),
-    operationNumber: identifier(64),
+    // Empty or missing is allowed by the spec: '' then, and the CIP identifies the payment.
+    operationNumber: v.nullish(v.union([v.pipe(v.string(), v.trim(), v.maxLength(0)), identifier(64)]), ''),
     data: v.object({
       // CIP numbers are digits (up to 14 today); a string in notifications, a number elsewhere.
       cip: v.pipe(identifier(20), v.regex(/^\d+$/, 'must be the CIP number (digits only)')),

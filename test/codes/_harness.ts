@@ -95,7 +95,8 @@ export function createHarness(overrides: Partial<CashCodesOptions> = {}, extras:
     handler: async (request) => {
       const outcome = await codes.applyPayment(noticeFromBody(await request.text()));
       outcomes.push(outcome);
-      return new Response(outcome.kind, { status: outcome.kind === 'rejected' ? 422 : 200 });
+      // Like the webhook handler: every recorded notification is answered 200, so PagoEfectivo does not retry.
+      return new Response(outcome.kind, { status: 200 });
     },
   });
   return { fake, client, store, codes, logs, outcomes, now, advance: (ms) => fake.advance(ms) };

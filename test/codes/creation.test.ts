@@ -60,19 +60,24 @@ describe('two-phase creation', () => {
     const { code: fresh } = await h.codes.issue(order('ORD-1'));
     expect(fresh.cip).not.toBe(FIRST_CIP);
 
+    // Money for a code that is no longer its order's code: held for a person, never dropped or applied.
     await h.fake.pay(FIRST_CIP);
-    expect(h.outcomes.at(-1)).toMatchObject({ kind: 'rejected', reason: 'code_not_pending', code: { id: failed.id } });
+    expect(h.outcomes.at(-1)).toMatchObject({
+      kind: 'review',
+      reason: 'code_replaced',
+      code: { id: failed.id, status: 'review', cip: FIRST_CIP },
+    });
     await h.fake.pay(fresh.cip!);
     expect(h.outcomes.at(-1)).toMatchObject({ kind: 'paid' });
-    // The orphan's notification again: now the order is paid, so it is a second collection.
+    // The orphan's notification again: the same payment, already held, is not recorded twice.
     await h.fake.redeliver(FIRST_CIP);
-    expect(h.outcomes.at(-1)).toMatchObject({ kind: 'rejected', reason: 'order_already_paid' });
+    expect(h.outcomes.at(-1)).toMatchObject({ kind: 'duplicate', code: { id: failed.id, status: 'review' } });
 
-    const rejections = (await h.codes.history(failed.id)).filter((entry) => entry.type === 'payment_rejected');
-    expect(rejections.map((entry) => [entry.reason, entry.cip, entry.data.orphan])).toEqual([
-      ['code_not_pending', FIRST_CIP, true],
-      ['order_already_paid', FIRST_CIP, true],
+    const reviews = (await h.codes.history(failed.id)).filter((entry) => entry.type === 'review');
+    expect(reviews.map((entry) => [entry.reason, entry.cip, entry.from, entry.to])).toEqual([
+      ['code_replaced', FIRST_CIP, 'failed', 'review'],
     ]);
+    expect((await h.codes.get(failed.id))?.payment).toMatchObject({ amountMinor: 15050, currency: 'PEN' });
     expect((await h.codes.get('ORD-1'))?.status).toBe('paid');
   });
 });

@@ -150,10 +150,14 @@ describe('issue', () => {
     await expect(h.codes.issue({ ...order('A'), clientIp: '::ffff:203.0.113.9' })).resolves.toMatchObject({
       created: true,
     });
-    for (const clientIp of ['198.51.100.1', undefined, 'garbage']) {
+    for (const clientIp of ['198.51.100.1', undefined]) {
       const error = await rejection(h.codes.issue({ ...order('B'), ...(clientIp && { clientIp }) }));
       expect(isPagoEfectivoKitError(error, 'ip_not_allowed')).toBe(true);
     }
+    // Something that is not an address (a raw header value) is a caller bug, named as such.
+    const garbage = await rejection(h.codes.issue({ ...order('B'), clientIp: 'garbage' }));
+    expect(garbage).toBeInstanceOf(ValidationError);
+    expect((garbage as ValidationError).issues[0]?.path).toBe('clientIp');
     expect(h.fake.stats().createCip).toBe(1);
   });
 

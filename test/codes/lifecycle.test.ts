@@ -49,9 +49,15 @@ const base: CashCode = {
 };
 
 describe('the lifecycle state machine', () => {
-  it('has paid and cancelled as the only final states, and every status is covered', () => {
+  it('has paid and refund_required as the only final states, and every status is covered', () => {
     expect(Object.keys(TRANSITIONS).sort()).toEqual([...CODE_STATUSES].sort());
-    expect(CODE_STATUSES.filter((status) => TRANSITIONS[status].length === 0).sort()).toEqual(['cancelled', 'paid']);
+    expect(CODE_STATUSES.filter((status) => TRANSITIONS[status].length === 0).sort()).toEqual([
+      'paid',
+      'refund_required',
+    ]);
+    // A cancelled code only leaves cancelled when its CIP turns out paid, and then only to review.
+    expect(TRANSITIONS.cancelled).toEqual(['review']);
+    expect(TRANSITIONS.review).toEqual(['paid', 'refund_required']);
   });
 
   it('applies a legal change by CAS and appends one entry; a stale version changes nothing', async () => {

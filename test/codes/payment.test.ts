@@ -57,21 +57,27 @@ describe('applyPayment', () => {
   });
 
   it.each([
-    ['a partial payment', { amount: '150.00' }, 'amount_mismatch', 'partial'],
-    ['an over-payment', { amount: '151.00' }, 'amount_mismatch', 'over'],
-    ['another currency', { currency: 'USD' }, 'currency_mismatch', undefined],
-  ])('rejects %s, logs it once and leaves the code pending', async (_name, payOptions, reason, kind) => {
+    ['a partial payment', { amount: '150.00' }, 'amount_mismatch', 'partial', 15000, 'PEN'],
+    ['an over-payment', { amount: '151.00' }, 'amount_mismatch', 'over', 15100, 'PEN'],
+    ['another currency', { currency: 'USD' }, 'currency_mismatch', undefined, 15050, 'USD'],
+  ])('holds %s for review, records it once and never marks the code paid', async (_name, payOptions, reason, kind, amountMinor, currency) => {
     const { h, code } = await issued();
     await h.fake.pay(code.cip!, payOptions);
     await h.fake.redeliver(code.cip!);
-    // A 4xx answer makes PagoEfectivo retry once: two deliveries per send, four in all.
-    expect(h.outcomes.map((outcome) => outcome.kind)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
-    expect(h.outcomes[0]).toMatchObject({ reason });
-    if (kind !== undefined) expect(h.outcomes[0]?.kind === 'rejected' && h.outcomes[0].message).toContain(kind);
-    expect((await h.codes.get(code.id))?.status).toBe('pending');
-    const rejections = (await h.codes.history(code.id)).filter((entry) => entry.type === 'payment_rejected');
-    expect(rejections).toHaveLength(1);
-    expect(rejections[0]).toMatchObject({ reason, actor: 'pagoefectivo', from: null, to: null });
+    // Every recorded notification is answered 200 (no retry); the redelivery is the same payment.
+    expect(h.outcomes.map((outcome) => outcome.kind)).toEqual(['review', 'duplicate']);
+    expect(h.outcomes[0]).toMatchObject({ reason, code: { id: code.id, status: 'review' } });
+    if (kind !== undefined) expect(h.outcomes[0]?.kind === 'review' && h.outcomes[0].message).toContain(kind);
+    const stored = (await h.codes.get(code.id))!;
+    expect(stored.status).toBe('review');
+    expect(stored.payment).toMatchObject({ amountMinor, currency, source: 'webhook' });
+    expect(stored.review).toMatchObject({ reason, previousStatus: 'pending', decision: null });
+    const history = await h.codes.history(code.id);
+    expect(history.filter((entry) => entry.type === 'paid')).toEqual([]);
+    const reviews = history.filter((entry) => entry.type === 'review');
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]).toMatchObject({ reason, actor: 'pagoefectivo', from: 'pending', to: 'review' });
+    expect(await eventTypes(h.codes, code.id)).toEqual(['reserved', 'created', 'review', 'payment_duplicate']);
   });
 
   it('rejects an unknown CIP and logs it under cip:<number>', async () => {
@@ -94,7 +100,7 @@ describe('applyPayment', () => {
     });
   });
 
-  it('rejects a payment dated after the expiry of a still-pending code (paid_after_expiry)', async () => {
+  it('holds a payment dated after the expiry of a still-pending code for review (paid_after_expiry)', async () => {
     const { h, code } = await issued();
     const outcome = await h.codes.applyPayment({
       cip: code.cip!,
@@ -103,40 +109,56 @@ describe('applyPayment', () => {
       operationNumber: '7',
       paidAt: new Date(code.expiresAt.getTime() + 1000),
     });
-    expect(outcome).toMatchObject({ kind: 'rejected', reason: 'paid_after_expiry' });
-    expect((await h.codes.get(code.id))?.status).toBe('pending');
+    expect(outcome).toMatchObject({ kind: 'review', reason: 'paid_after_expiry', code: { status: 'review' } });
+    expect((await h.codes.get(code.id))?.status).toBe('review');
+    expect((await eventTypes(h.codes, code.id)).filter((type) => type === 'paid')).toEqual([]);
   });
 
-  it('rejects a late payment of an expired code (paid_after_expiry), delivered by the fake', async () => {
+  it('holds a late payment of an expired code for review (paid_after_expiry), delivered by the fake', async () => {
     const { h, code } = await issued();
     h.advance(25 * HOUR);
     expect(await h.codes.sweepExpired()).toMatchObject({ expired: 1 });
     await h.fake.pay(code.cip!, { allowExpired: true });
-    expect(h.outcomes.at(-1)).toMatchObject({ kind: 'rejected', reason: 'paid_after_expiry' });
-    expect((await h.codes.get(code.id))?.status).toBe('expired');
+    expect(h.outcomes.at(-1)).toMatchObject({ kind: 'review', reason: 'paid_after_expiry' });
+    expect((await h.codes.get(code.id))).toMatchObject({ status: 'review', review: { previousStatus: 'expired' } });
+    expect((await h.codes.history(code.id)).at(-1)).toMatchObject({ type: 'review', from: 'expired', to: 'review' });
   });
 
-  it('rejects a payment of a cancelled code (code_cancelled) and another operation on a paid CIP', async () => {
+  it('holds a payment of a cancelled code for review (code_cancelled) and rejects another operation on a paid CIP', async () => {
     const { h, code, notice } = await issued();
     await h.codes.cancel('ORD-1');
-    expect(await h.codes.applyPayment(notice)).toMatchObject({ kind: 'rejected', reason: 'code_cancelled' });
+    expect(await h.codes.applyPayment(notice)).toMatchObject({ kind: 'review', reason: 'code_cancelled' });
     const other = await issued('ORD-2');
     await other.h.codes.applyPayment(other.notice);
     const second = await other.h.codes.applyPayment({ ...other.notice, operationNumber: '555002' });
     expect(second).toMatchObject({ kind: 'rejected', reason: 'code_not_pending' });
-    expect((await h.codes.history(code.id)).at(-1)).toMatchObject({
+    expect((await other.h.codes.get(other.code.id))?.payment?.operationNumber).toBe('555001');
+    expect((await other.h.codes.history(other.code.id)).at(-1)).toMatchObject({
       type: 'payment_rejected',
+      reason: 'code_not_pending',
+    });
+    expect((await h.codes.history(code.id)).at(-1)).toMatchObject({
+      type: 'review',
       reason: 'code_cancelled',
+      from: 'cancelled',
+      to: 'review',
     });
   });
 
   it('refuses a malformed notice with a ValidationError naming the fields', async () => {
     const { h, notice } = await issued();
     const error = await h.codes
-      .applyPayment({ ...notice, amountMinor: 150.5, operationNumber: '' })
+      .applyPayment({ ...notice, amountMinor: 150.5, operationNumber: '9'.repeat(65) })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual(['amountMinor', 'operationNumber']);
+  });
+
+  it('accepts an empty operation number (the spec allows it): the CIP identifies the payment', async () => {
+    const { h, code, notice } = await issued();
+    expect(await h.codes.applyPayment({ ...notice, operationNumber: '' })).toMatchObject({ kind: 'paid' });
+    expect(await h.codes.applyPayment({ ...notice, operationNumber: '' })).toMatchObject({ kind: 'duplicate' });
+    expect((await h.codes.get(code.id))?.payment?.operationNumber).toBe('');
   });
 });
 

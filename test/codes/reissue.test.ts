@@ -65,7 +65,7 @@ describe('a new code for an order whose code expired (invariant 1)', () => {
     await h.fake.pay(old.cip!);
     h.advance(25 * HOUR);
     await expect(h.codes.issue(order('ORD-1'))).rejects.toMatchObject({ code: 'order_already_paid' });
-    expect(await h.codes.get('ORD-1')).toMatchObject({ id: old.id, status: 'paid', payment: { source: 'reconcile' } });
+    expect(await h.codes.get('ORD-1')).toMatchObject({ id: old.id, status: 'paid', payment: { source: 'issue' } });
     expect(await eventTypes(h.codes, old.id)).toEqual(['reserved', 'created', 'paid']);
     expect(h.fake.stats().createCip).toBe(1);
   });

@@ -43,17 +43,21 @@ describe('storage failures', () => {
     expect(await h.codes.get('ORD-1')).toBeNull();
   });
 
-  it('a failing commit leaves the reservation intact; it is taken over once its lease ends', async () => {
+  it('a failing commit leaves the reservation intact, deletes its CIP; it is taken over once its lease ends', async () => {
     const { h, broken } = setup();
-    broken.add('updateCode');
+    broken.add('commitCode');
     await expect(h.codes.issue(order('ORD-1'))).rejects.toBeInstanceOf(StorageError);
     broken.clear();
     const reserved = (await h.codes.get('ORD-1'))!;
     expect(reserved).toMatchObject({ status: 'reserving', version: 0, cip: null });
+    // The CIP created for the failed commit is not forgotten: no stored code holds it, so it is deleted.
+    const orphan = h.fake.getCip(String(2_401_557))!;
+    expect(orphan).toMatchObject({ transactionCode: reserved.id, state: 'deleted' });
     h.advance(61_000);
     const { code, created } = await h.codes.issue(order('ORD-1'));
     expect(created).toBe(true);
     expect(code.id).not.toBe(reserved.id);
+    expect(code.cip).not.toBe(orphan.cip);
   });
 
   it('a failing read while applying a payment rejects with StorageError (so the webhook is retried)', async () => {
@@ -67,25 +71,43 @@ describe('storage failures', () => {
     await expect(h.codes.applyPayment(notice)).resolves.toMatchObject({ kind: 'paid' });
   });
 
-  it('a rejection whose log append fails is logged by the retry, exactly once', async () => {
+  it('a held payment whose commit fails records nothing; the retry holds it, exactly once', async () => {
     const { h, broken } = setup();
     const { code } = await h.codes.issue(order('ORD-1'));
     const notice = { cip: code.cip!, amountMinor: 100, currency: 'PEN', operationNumber: '9' };
-    broken.add('appendLog');
+    broken.add('commitCode');
     await expect(h.codes.applyPayment(notice)).rejects.toBeInstanceOf(StorageError);
     broken.clear();
-    await expect(h.codes.applyPayment(notice)).resolves.toMatchObject({ kind: 'rejected', reason: 'amount_mismatch' });
-    await h.codes.applyPayment(notice);
+    expect((await h.codes.get(code.id))?.status).toBe('pending');
+    await expect(h.codes.applyPayment(notice)).resolves.toMatchObject({ kind: 'review', reason: 'amount_mismatch' });
+    await expect(h.codes.applyPayment(notice)).resolves.toMatchObject({ kind: 'duplicate' });
+    const reviews = (await h.codes.history(code.id)).filter((entry) => entry.type === 'review');
+    expect(reviews).toHaveLength(1);
+    expect((await h.codes.get(code.id))?.status).toBe('review');
+  });
+
+  it('a rejection whose record append fails is recorded by the retry, exactly once', async () => {
+    const { h, broken } = setup();
+    const { code } = await h.codes.issue(order('ORD-1'));
+    const notice = { cip: code.cip!, amountMinor: 15050, currency: 'PEN', operationNumber: '9' };
+    await expect(h.codes.applyPayment(notice)).resolves.toMatchObject({ kind: 'paid' });
+    const second = { ...notice, operationNumber: '10' };
+    broken.add('appendRecords');
+    await expect(h.codes.applyPayment(second)).rejects.toBeInstanceOf(StorageError);
+    broken.clear();
+    await expect(h.codes.applyPayment(second)).resolves.toMatchObject({ kind: 'rejected', reason: 'code_not_pending' });
+    await h.codes.applyPayment(second);
     const rejections = (await h.codes.history(code.id)).filter((entry) => entry.type === 'payment_rejected');
     expect(rejections).toHaveLength(1);
+    expect((await h.codes.get(code.id))?.payment?.operationNumber).toBe('9');
   });
 
   it('a sweep whose store fails mid-way counts errors and leaves codes pending', async () => {
     const { h, broken } = setup();
     const { code } = await h.codes.issue(order('ORD-1'));
     h.advance(25 * HOUR);
-    broken.add('updateCode');
-    expect(await h.codes.sweepExpired()).toMatchObject({ errors: 1, expired: 0 });
+    broken.add('commitCode');
+    expect(await h.codes.sweepExpired()).toMatchObject({ errors: 1, expired: 0, changed: [] });
     broken.clear();
     expect((await h.codes.get(code.id))?.status).toBe('pending');
   });

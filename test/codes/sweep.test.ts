@@ -6,9 +6,15 @@ describe('sweepExpired', () => {
     const h = createHarness();
     const { code } = await h.codes.issue(order('ORD-1'));
     await h.codes.issue({ ...order('ORD-2'), expiresInHours: 48 });
-    expect(await h.codes.sweepExpired()).toEqual({ expired: 0, paid: 0, skipped: 0, errors: 0, released: 0 });
+    const idle = { paid: 0, review: 0, skipped: 0, unconfirmed: 0, errors: 0, released: 0 };
+    expect(await h.codes.sweepExpired()).toEqual({ ...idle, expired: 0, changed: [], events: expect.any(Object) });
     h.advance(24 * HOUR + 11 * 60_000); // past the expiry and the 10-minute settlement grace
-    expect(await h.codes.sweepExpired()).toEqual({ expired: 1, paid: 0, skipped: 0, errors: 0, released: 0 });
+    expect(await h.codes.sweepExpired()).toEqual({
+      ...idle,
+      expired: 1,
+      changed: [{ codeId: code.id, orderId: 'ORD-1', status: 'expired' }],
+      events: expect.any(Object),
+    });
     expect((await h.codes.get(code.id))?.status).toBe('expired');
     expect((await h.codes.get('ORD-2'))?.status).toBe('pending');
     expect((await h.codes.history(code.id)).at(-1)).toMatchObject({
@@ -33,8 +39,14 @@ describe('sweepExpired', () => {
     expect((await h.codes.history(code.id)).at(-1)).toMatchObject({
       type: 'paid',
       actor: 'sweeper',
-      data: { recovered: true },
+      reason: 'confirmed_with_api',
+      data: { source: 'sweeper', amountMinor: 15050, operationNumber: null },
     });
+    // The recovered payment reaches fulfilment like a webhook's: one code.paid event from the sweeper.
+    const { events } = await h.codes.events.list();
+    expect(events.filter((outbox) => outbox.event.type === 'code.paid').map((outbox) => outbox.event)).toMatchObject([
+      { codeId: code.id, source: 'sweeper' },
+    ]);
   });
 
   it('leaves codes pending when the search fails, and retries them after the lease', async () => {

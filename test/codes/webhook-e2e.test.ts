@@ -3,7 +3,7 @@ import { createWebhookHandler } from '../../src/webhooks/index.js';
 import { createHarness, order } from './_harness.js';
 
 describe('end to end: fake PagoEfectivo → signed webhook → handler → codes service', () => {
-  it('pays a code through the real webhook handler and answers duplicates and rejections', async () => {
+  it('pays a code through the real webhook handler and answers duplicates and held payments', async () => {
     const h = createHarness();
     h.fake.setWebhookTarget({
       handler: createWebhookHandler({ secretKey: 'exampleSecretKey/abc+123=', codes: h.codes }),
@@ -20,8 +20,11 @@ describe('end to end: fake PagoEfectivo → signed webhook → handler → codes
 
     const { code: other } = await h.codes.issue(order('ORD-PARTIAL'));
     const partial = await h.fake.pay(other.cip!, { amount: '100.00' });
-    expect(partial.delivered).toBe(false);
-    expect((await h.codes.history(other.id)).filter((entry) => entry.type === 'payment_rejected')).toMatchObject([
+    // Recorded, so answered 200 (no pointless retry); the code waits for a person, it is not paid.
+    expect(partial.attempts).toEqual([{ status: 200 }]);
+    expect(partial.retryAt).toBeNull();
+    expect(await h.codes.get('ORD-PARTIAL')).toMatchObject({ status: 'review', review: { reason: 'amount_mismatch' } });
+    expect((await h.codes.history(other.id)).filter((entry) => entry.type === 'review')).toMatchObject([
       { reason: 'amount_mismatch', data: { amountMinor: 10000, lockedAmountMinor: 15050 } },
     ]);
   });

@@ -1,8 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { isPagoEfectivoKitError } from '../../src/errors.js';
+import { isPagoEfectivoKitError, toStorageError } from '../../src/errors.js';
 import type { CashCode } from '../../src/model/code.js';
+import type { CashCodeStore } from '../../src/storage/contract.js';
 import { memoryStore } from '../../src/storage/memory.js';
-import { type ConformanceTestApi, describeStoreConformance } from '../../src/testing/conformance.js';
+import {
+  type ConformanceTestApi,
+  type ConformanceTestFn,
+  describeStoreConformance,
+  type StoreFaults,
+} from '../../src/testing/conformance.js';
 
 // The suite imports no test framework: vitest hands it its functions (no `globals: true` needed).
 const api = { describe, it, beforeEach, afterEach };
@@ -46,6 +52,36 @@ function code(overrides: Partial<CashCode> = {}): CashCode {
 
 describeStoreConformance('memory', () => memoryStore(), { api });
 
+/**
+ * The memory store behind a one-call-per-operation "backend", like a Redis store whose every operation
+ * is one script: each call goes through the suite's fault controller and backend failures become
+ * StorageErrors, as an adapter does with its driver's errors.
+ */
+function throughFaults(inner: CashCodeStore, faults: StoreFaults): CashCodeStore {
+  const wrapped: Record<string, unknown> = { name: inner.name };
+  for (const [key, method] of Object.entries(inner)) {
+    if (typeof method !== 'function') continue;
+    wrapped[key] = async (...args: unknown[]) => {
+      try {
+        return await faults.intercept(() => (method as (...a: unknown[]) => unknown)(...args));
+      } catch (error) {
+        throw toStorageError(error, `memory.${key}`);
+      }
+    };
+  }
+  return wrapped as unknown as CashCodeStore;
+}
+
+// The fault tests on a store whose atomic writes are one backend call each.
+describeStoreConformance(
+  'memory (one backend call per operation)',
+  ({ faults }) => throughFaults(memoryStore(), faults),
+  {
+    api,
+    faultInjection: true,
+  },
+);
+
 // The same suite on a fake clock, with the `{ store, dispose }` form of the factory.
 const fake = manualClock();
 const lifecycle = { made: 0, disposed: 0 };
@@ -61,31 +97,48 @@ describeStoreConformance(
   { api, clock: fake },
 );
 
-/** A test API that only records what the suite registers. */
+/** A test API that only records what the suite registers; `run` then runs one test with its hooks. */
 function recorder(options: { skip?: boolean } = {}): {
   api: ConformanceTestApi;
   calls: { describes: string[]; tests: string[]; skipped: string[]; hooks: number };
+  run: (name: string) => Promise<void>;
 } {
   const calls = { describes: [] as string[], tests: [] as string[], skipped: [] as string[], hooks: 0 };
-  const test = (name: string): void => {
+  const bodies = new Map<string, ConformanceTestFn>();
+  const hooks = { before: [] as ConformanceTestFn[], after: [] as ConformanceTestFn[] };
+  const test = (name: string, fn: ConformanceTestFn): void => {
     calls.tests.push(name);
+    bodies.set(name, fn);
   };
   const skip = (name: string): void => {
     calls.skipped.push(name);
   };
+  const run = async (name: string): Promise<void> => {
+    const body = bodies.get(name);
+    if (body === undefined) throw new Error(`no test named ${name}`);
+    for (const hook of hooks.before) await hook();
+    try {
+      await body();
+    } finally {
+      for (const hook of hooks.after) await hook();
+    }
+  };
   return {
     calls,
+    run,
     api: {
       describe: (name, fn) => {
         calls.describes.push(name);
         fn();
       },
       it: options.skip === false ? test : Object.assign(test, { skip }),
-      beforeEach: () => {
+      beforeEach: (fn) => {
         calls.hooks += 1;
+        hooks.before.push(fn);
       },
-      afterEach: () => {
+      afterEach: (fn) => {
         calls.hooks += 1;
+        hooks.after.push(fn);
       },
     },
   };
@@ -121,7 +174,7 @@ describe('describeStoreConformance', () => {
     expect(error.message).toContain('options.api lacks beforeEach, afterEach');
   });
 
-  it('registers the whole suite through options.api: six groups, two hooks, every test', () => {
+  it('registers the whole suite through options.api: ten groups, two hooks, every test', () => {
     const { api: recording, calls } = recorder();
     describeStoreConformance('recorded', () => memoryStore(), { api: recording });
     expect(calls.describes).toEqual([
@@ -132,13 +185,65 @@ describe('describeStoreConformance', () => {
       'claimExpired',
       'keys, values and counters',
       'lifecycle log',
+      'atomic commits',
+      're-execution',
+      'event outbox',
+      'backend faults',
     ]);
     expect(calls.hooks).toBe(2);
-    expect(calls.tests.length).toBeGreaterThan(40);
+    expect(calls.tests.length).toBeGreaterThan(70);
     expect(calls.tests).toContain(
       'concurrent claims for one order: exactly one wins and every other caller sees the winner',
     );
+    // A factory that does not wire context.faults gets one visible skip saying how to wire it.
+    expect(calls.skipped).toHaveLength(1);
+    expect(calls.skipped[0]).toContain('context.faults.intercept');
+    expect(calls.skipped[0]).toContain('faultInjection: true');
+  });
+
+  it('with faultInjection, registers the fault tests instead of the skip', () => {
+    const { api: recording, calls } = recorder();
+    describeStoreConformance('recorded', ({ faults }) => throughFaults(memoryStore(), faults), {
+      api: recording,
+      faultInjection: true,
+    });
     expect(calls.skipped).toEqual([]);
+    expect(calls.tests.filter((name) => name.includes('fault at any backend call'))).toHaveLength(4);
+  });
+
+  it('the fault tests catch a store that commits a code and its records in two backend calls', async () => {
+    // A split commit: the code lands, then the records; a lost reply after the first leaves a paid code
+    // without its entry or event. The suite must say so.
+    const split = (faults: StoreFaults): CashCodeStore => {
+      const store = throughFaults(memoryStore(), faults);
+      return {
+        ...store,
+        async commitCode(commit) {
+          if (!(await store.updateCode(commit.code, commit.expectedVersion))) return false;
+          await store.appendRecords({ entries: commit.entries, events: commit.events });
+          return true;
+        },
+      };
+    };
+    const { api: recording, calls, run } = recorder();
+    describeStoreConformance('split', ({ faults }) => split(faults), { api: recording, faultInjection: true });
+    const name = calls.tests.find((test) => test.startsWith('commitCode with a fault'))!;
+    const error = await run(name).then(
+      () => null,
+      (caught: Error) => caught,
+    );
+    expect(error?.name).toBe('AssertionError');
+    expect(error?.message).toContain('commitCode with a fault at backend call 1 (after): the lifecycle log');
+  });
+
+  it('the fault tests fail a factory that declares faultInjection but routes no call through it', async () => {
+    const { api: recording, calls, run } = recorder();
+    describeStoreConformance('unwired', () => memoryStore(), { api: recording, faultInjection: true });
+    const error = await run(calls.tests.find((test) => test.startsWith('commitCode with a fault'))!).then(
+      () => null,
+      (caught: Error) => caught,
+    );
+    expect(error?.message).toContain('made no call through context.faults.intercept()');
   });
 
   it('falls back to the globals describe/it/beforeEach/afterEach (jest, mocha, vitest globals: true)', () => {
@@ -234,7 +339,30 @@ describe('memoryStore', () => {
       data: {},
     });
     await store.consumeOnce('k', 1_000);
-    expect(store.stats()).toEqual({ codes: 1, markers: 1, values: 0, counters: 0, logSubjects: 1, logEntries: 1 });
+    await store.appendRecords({
+      entries: [],
+      events: [
+        {
+          id: 'e1',
+          type: 'code.paid',
+          codeId: 'c1',
+          orderId: 'o1',
+          cip: null,
+          at: new Date(),
+          source: 'webhook',
+          data: {},
+        },
+      ],
+    });
+    expect(store.stats()).toEqual({
+      codes: 1,
+      markers: 1,
+      values: 0,
+      counters: 0,
+      logSubjects: 1,
+      logEntries: 1,
+      events: 1,
+    });
     expect(store.name).toBe('memory');
   });
 

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPagoEfectivoKitError } from '../../src/errors.js';
 import type { CashCode } from '../../src/model/code.js';
 import { redisStore } from '../../src/storage/adapters/redis.js';
-import { describeStoreConformance } from '../../src/testing/conformance.js';
+import { describeStoreConformance, type StoreFaults } from '../../src/testing/conformance.js';
 import { rejection, sampleCode } from './_fixtures/records.js';
 
 const api = { describe, it, beforeEach, afterEach };
@@ -26,14 +26,39 @@ async function newClient(options: { keyPrefix?: string } = {}): Promise<Redis> {
   return client;
 }
 
+/**
+ * The client as the store sees it, with every command it sends run through the suite's fault
+ * controller: a fault `after` a call is a reply lost once the command ran, like a dropped connection.
+ */
+function withFaults(client: Redis, faults: StoreFaults): Redis {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string' || !COMMANDS.has(property)) return value;
+      return (...args: unknown[]) =>
+        faults.intercept(() => (value as (...a: unknown[]) => unknown).apply(target, args));
+    },
+  });
+}
+
+/** Every command the store sends (see `RedisCommands`). */
+const COMMANDS = new Set(['evalsha', 'eval', 'set', 'get', 'getdel', 'del', 'rpush', 'lrange', 'hget', 'zcard']);
+
 let shared: Promise<Redis> | null = null;
+let suiteStores = 0;
 describeStoreConformance(
   'redis',
-  async () => {
+  async ({ faults }) => {
     shared ??= newClient();
-    return redisStore(await shared, { keyPrefix: `${root}suite:` });
+    // A prefix per test: outbox and sweeper claims of one test never see another test's records.
+    suiteStores += 1;
+    return redisStore(withFaults(await shared, faults), { keyPrefix: `${root}suite:${suiteStores}:` });
   },
-  { api, skipReason: url ? undefined : 'set PAGOEFECTIVO_KIT_TEST_REDIS_URL to run the Redis suite' },
+  {
+    api,
+    faultInjection: true,
+    skipReason: url ? undefined : 'set PAGOEFECTIVO_KIT_TEST_REDIS_URL to run the Redis suite',
+  },
 );
 
 afterAll(async () => {
@@ -71,7 +96,17 @@ if (url) {
       await store.consumeOnce('webhook:1', 60_000);
       await store.putValue('share:1', 'secret', 60_000);
       await store.hit('ip:1', 5, 60_000);
-      await store.appendLog({ ...entryOf(fresh.id) });
+      const event = {
+        id: 'event-1',
+        type: 'code.created' as const,
+        codeId: fresh.id,
+        orderId: fresh.orderId,
+        cip: fresh.cip,
+        at: new Date(),
+        source: 'issue' as const,
+        data: {},
+      };
+      await store.appendRecords({ entries: [{ ...entryOf(fresh.id), id: 'entry-1' }], events: [event] });
       const keys = (await admin.keys(`${prefix}*`)).map((key) => key.slice(prefix.length)).sort();
       expect(keys).toEqual(
         [
@@ -82,12 +117,21 @@ if (url) {
           'idx:all',
           'idx:status:pending',
           `log:${fresh.id}`,
+          `logids:${fresh.id}`,
           'once:webhook:1',
           `order:${fresh.orderId}`,
           'val:share:1',
+          'ev:event-1',
+          'evseq',
+          'evall',
+          'evstate:pending',
+          `evcode:${fresh.id}`,
+          `evstream:c:${fresh.id}`,
+          'evdue',
         ].sort(),
       );
-      for (const persistent of [`code:${fresh.id}`, `order:${fresh.orderId}`, `log:${fresh.id}`]) {
+      const persistentKeys = [`code:${fresh.id}`, `order:${fresh.orderId}`, `log:${fresh.id}`, `logids:${fresh.id}`];
+      for (const persistent of [...persistentKeys, 'ev:event-1', 'evall']) {
         expect(await admin.pttl(prefix + persistent)).toBe(-1);
       }
       for (const expiring of ['once:webhook:1', 'val:share:1', 'hit:ip:1']) {

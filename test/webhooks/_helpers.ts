@@ -2,7 +2,8 @@
  * Shared fixtures of the webhook tests: the protocol §5 vector, an independent signer (node:crypto,
  * not the seam under test), both crypto implementations, and a small in-memory codes service that
  * behaves like `createCashCodes().applyPayment` (idempotent on CIP + operation number, one
- * compare-and-set transition under concurrency, rejections recorded once).
+ * compare-and-set transition under concurrency, the payment judgement's outcomes: a doubtful payment is
+ * held for review, a second payment of a settled code or an unknown CIP is rejected, each recorded once).
  */
 import { createHmac } from 'node:crypto';
 import * as webCrypto from '../../src/_crypto/hmac.js';
@@ -59,13 +60,18 @@ export interface TestCodeSeed {
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function toCashCode(seed: Required<TestCodeSeed>, version: number, payment: CashCode['payment']): CashCode {
+function toCashCode(
+  seed: Required<TestCodeSeed>,
+  version: number,
+  payment: CashCode['payment'],
+  status: CashCode['status'] = payment ? 'paid' : seed.status,
+): CashCode {
   const at = new Date('2024-03-05T10:00:00-05:00');
   const amount = (seed.amountMinor / 100).toFixed(2);
   return {
     id: `code-${seed.cip}`,
     orderId: `order-${seed.cip}`,
-    status: payment ? 'paid' : seed.status,
+    status,
     version,
     cip: seed.cip,
     cipUrl: null,
@@ -89,7 +95,10 @@ export interface TestCodes {
   /** How many times applyPayment was called, and how many transitions to `paid` it made. */
   calls: number;
   transitions: number;
-  /** Rejections recorded (once per CIP + operation + reason, like the real lifecycle log). */
+  /**
+   * Payments not accepted, as recorded: rejections and payments held for review (once per CIP +
+   * operation + reason, like the real lifecycle log).
+   */
   rejections: string[];
   /** Make the next `count` calls fail like a store outage. */
   failNext(count?: number): void;
@@ -127,35 +136,44 @@ export function createTestCodes(seeds: TestCodeSeed[] = [{ cip: '2401557', amoun
         failures--;
         throw new StorageError('Store operation "updateCode" failed: connection refused (db.internal:5432)');
       }
+      const key = (reason: PaymentRejectReason): void => {
+        const text = `${notice.cip}:${notice.operationNumber}:${reason}`;
+        if (!recorded.has(text)) service.rejections.push(text);
+        recorded.add(text);
+      };
       const reject = (reason: PaymentRejectReason, code: CashCode | null): PaymentOutcome => {
-        const key = `${notice.cip}:${notice.operationNumber}:${reason}`;
-        if (!recorded.has(key)) service.rejections.push(key);
-        recorded.add(key);
+        key(reason);
         return { kind: 'rejected', reason, message: `test rejection: ${reason}`, code };
+      };
+      const payment = (): NonNullable<CashCode['payment']> => ({
+        operationNumber: notice.operationNumber ?? '',
+        amountMinor: notice.amountMinor,
+        currency: notice.currency,
+        paidAt: notice.paidAt ?? new Date(),
+        source: notice.source ?? 'webhook',
+      });
+      const review = (reason: PaymentRejectReason, code: CashCode, seed: Required<TestCodeSeed>): PaymentOutcome => {
+        key(reason);
+        const held = toCashCode(seed, code.version + 1, payment(), 'review');
+        codes.set(notice.cip, held);
+        return { kind: 'review', reason, message: `test review: ${reason}`, code: held };
       };
       for (;;) {
         const code = codes.get(notice.cip);
         const seed = seedOf.get(notice.cip);
         if (!code || !seed) return reject('unknown_cip', null);
-        if (code.status === 'paid') {
+        if (code.status === 'paid' || code.status === 'review') {
           if (code.payment?.operationNumber === notice.operationNumber) return { kind: 'duplicate', code };
-          return reject('code_not_pending', code);
+          return reject(code.status === 'paid' ? 'code_not_pending' : 'code_in_review', code);
         }
-        if (code.status === 'cancelled') return reject('code_cancelled', code);
-        if (notice.currency !== code.currency) return reject('currency_mismatch', code);
-        if (notice.amountMinor !== code.amountMinor) return reject('amount_mismatch', code);
-        if (notice.paidAt && notice.paidAt > code.expiresAt) return reject('paid_after_expiry', code);
+        if (code.status === 'cancelled') return review('code_cancelled', code, seed);
+        if (notice.currency !== code.currency) return review('currency_mismatch', code, seed);
+        if (notice.amountMinor !== code.amountMinor) return review('amount_mismatch', code, seed);
+        if (notice.paidAt && notice.paidAt > code.expiresAt) return review('paid_after_expiry', code, seed);
         const version = code.version;
         await tick(); // let concurrent deliveries interleave between the read and the write
         if (codes.get(notice.cip)?.version !== version) continue; // lost the compare-and-set: re-decide
-        const payment = {
-          operationNumber: notice.operationNumber,
-          amountMinor: notice.amountMinor,
-          currency: notice.currency,
-          paidAt: notice.paidAt ?? new Date(),
-          source: notice.source ?? 'webhook',
-        };
-        const paid = toCashCode(seed, version + 1, payment);
+        const paid = toCashCode(seed, version + 1, payment());
         codes.set(notice.cip, paid);
         service.transitions++;
         return { kind: 'paid', code: paid };

@@ -72,23 +72,40 @@ describe.each(TRANSPORTS)('createWebhookHandler via $name', (transport) => {
   });
 
   it.each([
-    ['a partial payment', { amount: '100.00' }, 'amount_mismatch'],
-    ['an overpayment', { amount: '150.51' }, 'amount_mismatch'],
-    ['a currency mismatch', { currency: 'USD' }, 'currency_mismatch'],
-    ['an unknown CIP', { cip: '9999999' }, 'unknown_cip'],
-    ['a payment after expiry', { paymentDate: '2031-01-01T10:00:00-05:00' }, 'paid_after_expiry'],
-  ])('rejects %s with 422 and records it once across the retry', async (_name, fields, reason) => {
+    ['a partial payment', { amount: '100.00' }, 'review', 'amount_mismatch'],
+    ['an overpayment', { amount: '150.51' }, 'review', 'amount_mismatch'],
+    ['a currency mismatch', { currency: 'USD' }, 'review', 'currency_mismatch'],
+    ['an unknown CIP', { cip: '9999999' }, 'rejected', 'unknown_cip'],
+    ['a payment after expiry', { paymentDate: '2031-01-01T10:00:00-05:00' }, 'review', 'paid_after_expiry'],
+  ] as const)('answers %s 200 %s, records it once across a redelivery, never pays', async (_name, fields, kind, reason) => {
     const { send, codes, onPaid, onRejected } = await setup({ store: memoryStore() });
     const first = await send(signed(paidBody(fields)));
-    expect(first).toMatchObject({ status: 422, json: { status: 'rejected', reason } });
+    expect(first).toMatchObject({ status: 200, json: { status: kind, reason } });
     const retry = await send(signed(paidBody(fields)));
-    expect(retry).toMatchObject({ status: 422, json: { status: 'rejected', reason, duplicate: true } });
+    expect(retry).toMatchObject({ status: 200, json: { status: kind, reason, duplicate: true } });
     expect(codes.calls).toBe(1);
     expect(codes.rejections).toHaveLength(1);
     expect(onRejected).toHaveBeenCalledTimes(1);
-    expect(onRejected.mock.calls[0]?.[1]).toMatchObject({ kind: 'rejected', reason });
+    expect(onRejected.mock.calls[0]?.[1]).toMatchObject({ kind, reason });
     expect(onPaid).not.toHaveBeenCalled();
     expect(codes.transitions).toBe(0);
+    if (kind === 'review') expect(codes.status(fields.cip ?? '2401557')).toBe('review');
+  });
+
+  it('with refusedStatus: 422, answers a refused or held payment 422 as before, on the redelivery too', async () => {
+    const { send, codes, onRejected } = await setup({ store: memoryStore(), refusedStatus: 422 });
+    const body = paidBody({ amount: '100.00' });
+    expect(await send(signed(body))).toMatchObject({ status: 422, json: { status: 'review', reason: 'amount_mismatch' } });
+    expect(await send(signed(body))).toMatchObject({
+      status: 422,
+      json: { status: 'review', reason: 'amount_mismatch', duplicate: true },
+    });
+    expect(await send(signed(paidBody({ cip: '9999999' })))).toMatchObject({
+      status: 422,
+      json: { status: 'rejected', reason: 'unknown_cip' },
+    });
+    expect(codes.rejections).toHaveLength(2);
+    expect(onRejected).toHaveBeenCalledTimes(2);
   });
 
   it('handles out-of-order deliveries: a second operation on a paid CIP and a payment of a cancelled code', async () => {
@@ -96,22 +113,24 @@ describe.each(TRANSPORTS)('createWebhookHandler via $name', (transport) => {
       { cip: '2401557', amountMinor: 15050 },
       { cip: '2401558', amountMinor: 15050, status: 'cancelled' },
     ]);
-    const { send, onPaid } = await setup({ store: memoryStore() }, codes);
+    const { send, onPaid, onRejected } = await setup({ store: memoryStore() }, codes);
     expect((await send(signed(paidBody({ operationNumber: '2' })))).json).toEqual({ status: 'processed' });
     expect(await send(signed(paidBody({ operationNumber: '1' })))).toMatchObject({
-      status: 422,
-      json: { reason: 'code_not_pending' },
+      status: 200,
+      json: { status: 'rejected', reason: 'code_not_pending' },
     });
     expect(await send(signed(paidBody({ operationNumber: '2' })))).toMatchObject({
       status: 200,
       json: { status: 'duplicate' },
     });
     expect(await send(signed(paidBody({ cip: '2401558' })))).toMatchObject({
-      status: 422,
-      json: { reason: 'code_cancelled' },
+      status: 200,
+      json: { status: 'review', reason: 'code_cancelled' },
     });
     expect(onPaid).toHaveBeenCalledTimes(1);
+    expect(onRejected.mock.calls.map((call) => call[1].kind)).toEqual(['rejected', 'review']);
     expect(codes.transitions).toBe(1);
+    expect(codes.status('2401558')).toBe('review');
   });
 
   it('answers 503 while the store fails, keeps no dedupe record, and processes the retry', async () => {

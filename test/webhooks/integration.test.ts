@@ -79,36 +79,45 @@ describe.each(['handler', 'http'] as const)('webhook integration (fake delivers 
     expect(onPaid).toHaveBeenCalledTimes(1);
   });
 
-  it('refuses a partial payment with 422 on both attempts and logs the rejection once', async () => {
+  it('holds a partial payment for review, answers 200 (no retry) and records it once', async () => {
     const { fake, codes, store, onPaid, cip, codeId } = await world(via);
     const report = await fake.pay(cip, { amount: '100.00' });
-    expect(report).toMatchObject({ delivered: false, attempts: [{ status: 422 }, { status: 422 }] });
-    expect((await codes.get('ORDER-1'))?.status).toBe('pending');
-    const rejections = (await store.readLog(codeId)).filter((entry) => entry.type === 'payment_rejected');
-    expect(rejections).toHaveLength(1);
-    expect(rejections[0]?.reason).toBe('amount_mismatch');
+    expect(report).toMatchObject({ delivered: true, attempts: [{ status: 200 }], retryAt: null });
+    expect(await codes.get('ORDER-1')).toMatchObject({ status: 'review', review: { reason: 'amount_mismatch' } });
+    expect((await fake.redeliver(cip)).attempts).toEqual([{ status: 200 }]);
+    const log = await store.readLog(codeId);
+    const reviews = log.filter((entry) => entry.type === 'review');
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]?.reason).toBe('amount_mismatch');
+    expect(log.filter((entry) => entry.type === 'paid')).toEqual([]);
     expect(onPaid).not.toHaveBeenCalled();
   });
 
-  it('refuses a payment after expiry', async () => {
+  it('holds a payment after expiry for review, never paid', async () => {
     const { fake, codes, cip } = await world(via);
-    fake.advance(25 * 3_600_000);
+    await fake.advance(25 * 3_600_000);
     const report = await fake.pay(cip, { allowExpired: true });
-    expect(report.attempts[0]).toEqual({ status: 422 });
-    expect((await codes.get('ORDER-1'))?.status).not.toBe('paid');
+    expect(report.attempts).toEqual([{ status: 200 }]);
+    expect(await codes.get('ORDER-1')).toMatchObject({ status: 'review', review: { reason: 'paid_after_expiry' } });
   });
 
-  it('answers 503 when the store fails and succeeds on PagoEfectivo’s retry', async () => {
+  it('answers 503 when the store fails and succeeds on PagoEfectivo’s retry, a minute later', async () => {
     let failures = 1;
     const { fake, codes, onPaid, cip } = await world(via, (real) => ({
       ...real,
       applyPayment: async (notice) => {
-        if (failures-- > 0) throw new StorageError('Store operation "updateCode" failed: connection reset');
+        if (failures-- > 0) throw new StorageError('Store operation "commitCode" failed: connection reset');
         return real.applyPayment(notice);
       },
     }));
     const report = await fake.pay(cip);
-    expect(report).toMatchObject({ delivered: true, attempts: [{ status: 503 }, { status: 200 }] });
+    expect(report).toMatchObject({ delivered: false, attempts: [{ status: 503 }] });
+    expect(report.retryAt).toEqual(new Date(fake.now().getTime() + 60_000));
+    expect((await codes.get('ORDER-1'))?.status).toBe('pending');
+    // The one retry is made on the fake clock, when time passes its due moment.
+    expect(await fake.advance(59_999)).toEqual([]);
+    expect(await fake.advance(1)).toEqual([report]);
+    expect(report).toMatchObject({ delivered: true, attempts: [{ status: 503 }, { status: 200 }], retryAt: null });
     expect((await codes.get('ORDER-1'))?.status).toBe('paid');
     expect(onPaid).toHaveBeenCalledTimes(1);
   });

@@ -56,28 +56,37 @@ export const sweepCommand: CliCommand = {
     const settlementGraceMs = intOption(parsed, 'grace-ms', 600_000, 0, 7 * 24 * 3600_000);
     const client = await clientFromEnv(io);
     const opened = await openStore(spec, io);
-    const total: SweepSummary = { expired: 0, paid: 0, skipped: 0, errors: 0, released: 0 };
+    const total = { expired: 0, paid: 0, review: 0, skipped: 0, unconfirmed: 0, errors: 0, released: 0 };
+    const changed: SweepSummary['changed'] = [];
+    let pendingEvents: number | null = null;
     try {
       const codes = createCashCodes({ client, store: opened.store, settlementGraceMs });
       for (let run = 1; run <= maxRuns; run += 1) {
         const summary = await codes.sweepExpired({ limit });
-        for (const key of Object.keys(total) as (keyof SweepSummary)[]) total[key] += summary[key];
-        const touched = summary.expired + summary.paid + summary.skipped + summary.errors + summary.released;
+        for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += summary[key];
+        changed.push(...summary.changed);
+        pendingEvents = summary.events?.pending ?? pendingEvents;
+        const touched =
+          summary.expired + summary.paid + summary.review + summary.skipped + summary.unconfirmed + summary.errors + summary.released;
         io.stderr(
-          `  batch ${run}: ${summary.expired} expired, ${summary.paid} paid, ${summary.skipped} skipped, ` +
-            `${summary.errors} error(s), ${summary.released} released`,
+          `  batch ${run}: ${summary.expired} expired, ${summary.paid} paid, ${summary.review} to review, ` +
+            `${summary.skipped} skipped, ${summary.unconfirmed} unconfirmed, ${summary.errors} error(s), ${summary.released} released`,
         );
         if (touched === 0) break;
       }
     } finally {
       await opened.close();
     }
-    if (parsed.values.json) io.stdout(JSON.stringify(total));
+    if (parsed.values.json) io.stdout(JSON.stringify({ ...total, changed, pendingEvents }));
     else {
       io.stdout(
-        `Sweep done: ${total.expired} expired, ${total.paid} payment(s) recovered, ${total.skipped} left pending, ` +
+        `Sweep done: ${total.expired} expired, ${total.paid} payment(s) recovered, ${total.review} payment(s) to review ` +
+          `(codes.resolve), ${total.skipped} left pending, ${total.unconfirmed} missing from the search answer, ` +
           `${total.errors} error(s), ${total.released} stale reservation(s) released.`,
       );
+      for (const code of changed.filter((item) => item.status === 'review')) {
+        io.stdout(`  review: code ${code.codeId} (order ${code.orderId}) has a payment that needs a decision`);
+      }
     }
     return total.errors === 0 ? EXIT_CODES.ok : EXIT_CODES.runtime;
   },

@@ -1,6 +1,15 @@
 import { ValidationError } from '../../errors.js';
 import { type CashCode, CODE_STATUSES, type CodeStatus, type LifecycleEntry } from '../../model/code.js';
-import type { ListCodesFilter } from '../contract.js';
+import { CODE_EVENT_TYPES, type CodeEvent, type EventDeliveryState } from '../../model/events.js';
+import type {
+  ClaimEventsOptions,
+  ClaimOptions,
+  CodeCommit,
+  ListCodesFilter,
+  ListEventsFilter,
+  RecordBatch,
+  SettleEventOptions,
+} from '../contract.js';
 
 // Argument checks shared by the operations of a store. They hold no state and know no backend, so any
 // adapter can run them first and fail with the same typed error as the memory store.
@@ -30,7 +39,8 @@ export function checkPositiveInt(value: unknown, operation: string, path: string
   return value;
 }
 
-function checkDate(value: unknown, operation: string, path: string): Date {
+/** Reject anything but a valid Date. */
+export function checkDate(value: unknown, operation: string, path: string): Date {
   if (!(value instanceof Date) || Number.isNaN(value.getTime()))
     throw invalid(operation, path, 'must be a valid Date.');
   return value;
@@ -55,14 +65,14 @@ export function checkCode(code: CashCode, operation: string): void {
 }
 
 /** `updateCode` stores the next version only: `code.version` must be `expectedVersion + 1`. */
-export function checkNextVersion(code: CashCode, expectedVersion: number): void {
-  checkCode(code, 'updateCode');
+export function checkNextVersion(code: CashCode, expectedVersion: number, operation = 'updateCode'): void {
+  checkCode(code, operation);
   if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-    throw invalid('updateCode', 'expectedVersion', 'must be a non-negative integer.');
+    throw invalid(operation, 'expectedVersion', 'must be a non-negative integer.');
   }
   if (code.version !== expectedVersion + 1) {
     throw invalid(
-      'updateCode',
+      operation,
       'code.version',
       `must be expectedVersion + 1 (${expectedVersion + 1}), got ${code.version}.`,
     );
@@ -70,10 +80,136 @@ export function checkNextVersion(code: CashCode, expectedVersion: number): void 
 }
 
 /** Check a lifecycle entry before it is appended. */
-export function checkEntry(entry: LifecycleEntry): void {
-  if (typeof entry !== 'object' || entry === null) throw invalid('appendLog', 'entry', 'must be a LifecycleEntry.');
-  checkKey(entry.subject, 'appendLog', 'entry.subject');
-  checkDate(entry.at, 'appendLog', 'entry.at');
+export function checkEntry(entry: LifecycleEntry, operation = 'appendLog', path = 'entry'): void {
+  if (typeof entry !== 'object' || entry === null) throw invalid(operation, path, 'must be a LifecycleEntry.');
+  checkKey(entry.subject, operation, `${path}.subject`);
+  checkDate(entry.at, operation, `${path}.at`);
+  if (entry.id !== undefined) checkKey(entry.id, operation, `${path}.id`);
+}
+
+/** Check an outbox event before it is stored. */
+export function checkEvent(event: CodeEvent, operation: string, path = 'event'): void {
+  if (typeof event !== 'object' || event === null) throw invalid(operation, path, 'must be a CodeEvent.');
+  checkKey(event.id, operation, `${path}.id`);
+  if (!CODE_EVENT_TYPES.includes(event.type)) {
+    throw invalid(operation, `${path}.type`, `must be one of ${CODE_EVENT_TYPES.join(', ')}.`);
+  }
+  if (event.codeId !== null) checkKey(event.codeId, operation, `${path}.codeId`);
+  checkDate(event.at, operation, `${path}.at`);
+  if (typeof event.data !== 'object' || event.data === null) {
+    throw invalid(operation, `${path}.data`, 'must be an object of JSON values.');
+  }
+}
+
+/** Check the entries and events of a write; `undefined` lists are empty. */
+export function checkRecords(
+  entries: readonly LifecycleEntry[] | undefined,
+  events: readonly CodeEvent[] | undefined,
+  operation: string,
+): RecordBatch {
+  if (entries !== undefined && !Array.isArray(entries)) throw invalid(operation, 'entries', 'must be an array.');
+  if (events !== undefined && !Array.isArray(events)) throw invalid(operation, 'events', 'must be an array.');
+  const batch: RecordBatch = { entries: entries ?? [], events: events ?? [] };
+  for (const [index, entry] of batch.entries.entries()) checkEntry(entry, operation, `entries[${index}]`);
+  for (const [index, event] of batch.events.entries()) checkEvent(event, operation, `events[${index}]`);
+  return batch;
+}
+
+/** Check the argument of `appendRecords`. */
+export function checkRecordBatch(batch: RecordBatch): RecordBatch {
+  if (typeof batch !== 'object' || batch === null)
+    throw invalid('appendRecords', 'batch', 'must be { entries, events }.');
+  return checkRecords(batch.entries, batch.events, 'appendRecords');
+}
+
+/** Check the records a claim carries. */
+export function checkClaimRecords(options: ClaimOptions): RecordBatch {
+  return checkRecords(options.entries, options.events, 'claimOrder');
+}
+
+/** Check a {@link CodeCommit}: the next version of a code, a write id, its entries and events. */
+export function checkCommit(commit: CodeCommit): RecordBatch {
+  if (typeof commit !== 'object' || commit === null) throw invalid('commitCode', 'commit', 'must be a CodeCommit.');
+  checkNextVersion(commit.code, commit.expectedVersion, 'commitCode');
+  checkKey(commit.writeId, 'commitCode', 'writeId');
+  return checkRecords(commit.entries, commit.events, 'commitCode');
+}
+
+/** Check the options of `claimEvents`. */
+export function checkClaimEvents(options: ClaimEventsOptions): ClaimEventsOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('claimEvents', 'options', 'must be an object.');
+  checkPositiveInt(options.limit, 'claimEvents', 'limit');
+  if (options.limit > MAX_PAGE_SIZE) {
+    throw invalid('claimEvents', 'limit', `must be at most ${MAX_PAGE_SIZE}, got ${options.limit}.`);
+  }
+  checkPositiveInt(options.leaseMs, 'claimEvents', 'leaseMs');
+  checkKey(options.owner, 'claimEvents', 'owner');
+  checkDate(options.now, 'claimEvents', 'now');
+  return options;
+}
+
+/** Check the options of `settleEvent`. */
+export function checkSettleEvent(options: SettleEventOptions): SettleEventOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('settleEvent', 'options', 'must be an object.');
+  checkKey(options.id, 'settleEvent', 'id');
+  checkKey(options.owner, 'settleEvent', 'owner');
+  if (!Number.isSafeInteger(options.attempt) || options.attempt < 0) {
+    throw invalid('settleEvent', 'attempt', 'must be a non-negative integer.');
+  }
+  const outcome = options.outcome;
+  if (typeof outcome !== 'object' || outcome === null || typeof outcome.delivered !== 'boolean') {
+    throw invalid('settleEvent', 'outcome', 'must be { delivered: true } or a failure.');
+  }
+  if (!outcome.delivered) {
+    if (typeof outcome.error !== 'string') throw invalid('settleEvent', 'outcome.error', 'must be a string.');
+    checkDate(outcome.nextAttemptAt, 'settleEvent', 'outcome.nextAttemptAt');
+    if (typeof outcome.dead !== 'boolean') throw invalid('settleEvent', 'outcome.dead', 'must be a boolean.');
+  }
+  return options;
+}
+
+const EVENT_STATES: readonly EventDeliveryState[] = ['pending', 'delivered', 'dead'];
+
+/** Check a delivery state argument. */
+export function checkEventState(state: unknown, operation: string, path = 'state'): EventDeliveryState {
+  if (!EVENT_STATES.includes(state as EventDeliveryState)) {
+    throw invalid(operation, path, `must be one of ${EVENT_STATES.join(', ')}.`);
+  }
+  return state as EventDeliveryState;
+}
+
+/** A `listEvents` filter with defaults applied and every field checked. */
+export interface ResolvedEventFilter {
+  state: EventDeliveryState | null;
+  codeId: string | null;
+  limit: number;
+  /** Resume after this outbox sequence number (exclusive), or `null` from the first event. */
+  afterSeq: number | null;
+}
+
+const EVENT_CURSOR_PREFIX = 'seq:';
+
+/** The cursor that resumes an event listing after outbox sequence `seq`. */
+export function encodeEventCursor(seq: number): string {
+  return `${EVENT_CURSOR_PREFIX}${seq}`;
+}
+
+/** Validate a `listEvents` filter: limit 1–1000 (default 100), a known state, a cursor from this store. */
+export function resolveEventFilter(filter: ListEventsFilter = {}): ResolvedEventFilter {
+  const limit = filter.limit === undefined ? DEFAULT_PAGE_SIZE : checkPositiveInt(filter.limit, 'listEvents', 'limit');
+  if (limit > MAX_PAGE_SIZE) throw invalid('listEvents', 'limit', `must be at most ${MAX_PAGE_SIZE}, got ${limit}.`);
+  const state = filter.state === undefined ? null : checkEventState(filter.state, 'listEvents');
+  const codeId = filter.codeId === undefined ? null : checkKey(filter.codeId, 'listEvents', 'codeId');
+  let afterSeq: number | null = null;
+  if (filter.cursor !== undefined && filter.cursor !== null) {
+    const cursor = filter.cursor;
+    const seq = typeof cursor === 'string' && cursor.startsWith(EVENT_CURSOR_PREFIX) ? Number(cursor.slice(4)) : NaN;
+    if (!Number.isSafeInteger(seq) || seq < 0) {
+      throw invalid('listEvents', 'cursor', 'is not a cursor returned by this store; pass the previous nextCursor.');
+    }
+    afterSeq = seq;
+  }
+  return { state, codeId, limit, afterSeq };
 }
 
 /** The cursor that resumes a listing after the code `id`. */

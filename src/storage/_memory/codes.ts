@@ -1,8 +1,25 @@
 import { StorageError, ValidationError } from '../../errors.js';
 import type { CashCode } from '../../model/code.js';
-import type { ClaimExpiredOptions, ClaimOptions, ClaimResult, CodePage, ListCodesFilter } from '../contract.js';
+import type {
+  ClaimExpiredOptions,
+  ClaimOptions,
+  ClaimResult,
+  CodeCommit,
+  CodePage,
+  ListCodesFilter,
+} from '../contract.js';
 import { cloneCode } from '../contract.js';
-import { checkCode, checkNextVersion, checkPositiveInt, encodeCursor, resolveListFilter } from './args.js';
+import {
+  checkClaimRecords,
+  checkCode,
+  checkCommit,
+  checkKey,
+  checkNextVersion,
+  checkPositiveInt,
+  encodeCursor,
+  resolveListFilter,
+} from './args.js';
+import type { MemoryRecords } from './records.js';
 
 /**
  * The code tables of the memory store: codes by id plus the order and CIP indexes.
@@ -16,6 +33,7 @@ export interface MemoryCodeTable {
   getCodeByCip(cip: string): CashCode | null;
   getCodeByOrder(orderId: string): CashCode | null;
   updateCode(code: CashCode, expectedVersion: number): boolean;
+  commitCode(commit: CodeCommit): boolean;
   listCodes(filter?: ListCodesFilter): CodePage;
   claimExpired(options: ClaimExpiredOptions): CashCode[];
   readonly size: number;
@@ -25,14 +43,19 @@ function conflict(operation: string, reason: string, message: string, details: R
   return new StorageError(`store.${operation}(): ${message}`, { details: { operation, reason, ...details } });
 }
 
-/** Create the code tables; `now` (epoch ms) times the `claimExpired` leases. */
-export function createCodeTable(now: () => number): MemoryCodeTable {
+/**
+ * Create the code tables; `now` (epoch ms) times the `claimExpired` leases. Claims and commits write
+ * their entries and events to `records` in the same synchronous step as the code.
+ */
+export function createCodeTable(now: () => number, records: MemoryRecords): MemoryCodeTable {
   const codes = new Map<string, CashCode>();
+  // The id of each code's last write, so a re-executed commit is recognised.
+  const lastWrite = new Map<string, string>();
   const byOrder = new Map<string, string>();
   const byCip = new Map<string, string>();
   // Pending ids and their sweeper leases: claimExpired scans these instead of every code.
   const pending = new Set<string>();
-  const leases = new Map<string, number>();
+  const leases = new Map<string, { until: number; owner: string | null }>();
 
   const copy = (id: string | undefined): CashCode | null => {
     const code = id === undefined ? undefined : codes.get(id);
@@ -50,12 +73,43 @@ export function createCodeTable(now: () => number): MemoryCodeTable {
     }
   }
 
+  function compareAndSet(code: CashCode, expectedVersion: number, writeId: string | null, operation: string): boolean {
+    const stored = codes.get(code.id);
+    if (stored === undefined || stored.version !== expectedVersion) return false;
+    if (stored.orderId !== code.orderId) {
+      throw new ValidationError(`store.${operation}(): a code cannot move to another order.`, [
+        { path: 'code.orderId', message: `must stay ${stored.orderId}.` },
+      ]);
+    }
+    if (stored.cip !== null && code.cip !== stored.cip) {
+      throw conflict(operation, 'cip_immutable', `the CIP of code ${code.id} is set and cannot change.`, {
+        id: code.id,
+        cip: stored.cip,
+      });
+    }
+    const holder = code.cip === null ? undefined : byCip.get(code.cip);
+    if (holder !== undefined && holder !== code.id) {
+      throw conflict(operation, 'cip_conflict', `CIP ${code.cip} already belongs to another code.`, {
+        cip: code.cip,
+      });
+    }
+    write(code);
+    if (writeId === null) lastWrite.delete(code.id);
+    else lastWrite.set(code.id, writeId);
+    return true;
+  }
+
   return {
     claimOrder(code, options = {}) {
       checkCode(code, 'claimOrder');
+      const batch = checkClaimRecords(options);
       const currentId = byOrder.get(code.orderId);
       const current = currentId === undefined ? undefined : codes.get(currentId);
       const replacing = options.replacing;
+      // A re-executed claim: the order already points at this very code, still at its first version.
+      if (current !== undefined && current.id === code.id && current.version === code.version) {
+        return { claimed: true, code: cloneCode(current) };
+      }
       const wins =
         current === undefined
           ? replacing === undefined
@@ -79,6 +133,7 @@ export function createCodeTable(now: () => number): MemoryCodeTable {
       }
       write(code);
       byOrder.set(code.orderId, code.id);
+      records.write(batch);
       return { claimed: true, code: cloneCode(code) };
     },
 
@@ -88,26 +143,16 @@ export function createCodeTable(now: () => number): MemoryCodeTable {
 
     updateCode(code, expectedVersion) {
       checkNextVersion(code, expectedVersion);
+      return compareAndSet(code, expectedVersion, null, 'updateCode');
+    },
+
+    commitCode(commit) {
+      const batch = checkCommit(commit);
+      const { code, expectedVersion, writeId } = commit;
       const stored = codes.get(code.id);
-      if (stored === undefined || stored.version !== expectedVersion) return false;
-      if (stored.orderId !== code.orderId) {
-        throw new ValidationError('store.updateCode(): a code cannot move to another order.', [
-          { path: 'code.orderId', message: `must stay ${stored.orderId}.` },
-        ]);
-      }
-      if (stored.cip !== null && code.cip !== stored.cip) {
-        throw conflict('updateCode', 'cip_immutable', `the CIP of code ${code.id} is set and cannot change.`, {
-          id: code.id,
-          cip: stored.cip,
-        });
-      }
-      const holder = code.cip === null ? undefined : byCip.get(code.cip);
-      if (holder !== undefined && holder !== code.id) {
-        throw conflict('updateCode', 'cip_conflict', `CIP ${code.cip} already belongs to another code.`, {
-          cip: code.cip,
-        });
-      }
-      write(code);
+      if (stored !== undefined && stored.version === code.version && lastWrite.get(code.id) === writeId) return true;
+      if (!compareAndSet(code, expectedVersion, writeId, 'commitCode')) return false;
+      records.write(batch);
       return true;
     },
 
@@ -139,20 +184,27 @@ export function createCodeTable(now: () => number): MemoryCodeTable {
           { path: 'now', message: 'must be a valid Date.' },
         ]);
       }
+      const owner = options.owner === undefined ? null : checkKey(options.owner, 'claimExpired', 'owner');
       const cutoff = options.now.getTime();
       const clock = now();
+      const held: CashCode[] = [];
       const due: CashCode[] = [];
       for (const id of pending) {
         const code = codes.get(id)!;
-        if (code.expiresAt.getTime() > cutoff) continue;
-        if ((leases.get(id) ?? Number.NEGATIVE_INFINITY) > clock) continue;
-        due.push(code);
+        const lease = leases.get(id);
+        if (lease !== undefined && lease.until > clock) {
+          // A re-executed claim gets back what this owner still holds.
+          if (owner !== null && lease.owner === owner) held.push(code);
+          continue;
+        }
+        if (code.expiresAt.getTime() <= cutoff) due.push(code);
       }
       // Oldest expiry first, so a backlog drains in the order buyers stopped being able to pay.
-      due.sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || (a.id < b.id ? -1 : 1));
-      const taken = due.slice(0, limit);
-      for (const code of taken) leases.set(code.id, clock + leaseMs);
-      return taken.map(cloneCode);
+      const byExpiry = (a: CashCode, b: CashCode): number =>
+        a.expiresAt.getTime() - b.expiresAt.getTime() || (a.id < b.id ? -1 : 1);
+      const taken = [...held.sort(byExpiry), ...due.sort(byExpiry)].slice(0, limit);
+      for (const code of taken) leases.set(code.id, { until: clock + leaseMs, owner });
+      return taken.sort(byExpiry).map(cloneCode);
     },
 
     get size() {

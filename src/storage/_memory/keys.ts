@@ -10,28 +10,35 @@ import { createExpiringMap } from './expiring.js';
  * each read-and-write atomic in single-threaded JavaScript.
  */
 export interface MemoryKeyTable {
-  consumeOnce(key: string, ttlMs: number): boolean;
+  consumeOnce(key: string, ttlMs: number, owner?: string): boolean;
   putValue(key: string, value: string, ttlMs: number): void;
   getValue(key: string): string | null;
-  takeValue(key: string): string | null;
+  takeValue(key: string, owner?: string): string | null;
   deleteKey(key: string): void;
-  hit(key: string, limit: number, windowMs: number): HitResult;
+  hit(key: string, limit: number, windowMs: number, hitId?: string): HitResult;
   /** Entries held per family, including expired ones not yet swept. */
   sizes(): { markers: number; values: number; counters: number };
 }
 
 /** Create the key tables; `now` (epoch ms) drives every TTL. */
 export function createKeyTable(now: () => number): MemoryKeyTable {
-  const markers = createExpiringMap<true>(now);
+  // A marker remembers who set it ('' for no owner), so the same owner's re-execution still wins.
+  const markers = createExpiringMap<string>(now);
   const values = createExpiringMap<string>(now);
+  // What an owner took, kept for the value's former lifetime so its re-executed take gets it again.
+  const taken = createExpiringMap<{ owner: string; value: string }>(now);
   const counters = createExpiringMap<number>(now);
+  // The last hit id of a counter and what it was answered.
+  const lastHits = createExpiringMap<{ hitId: string; result: HitResult }>(now);
 
   return {
-    consumeOnce(key, ttlMs) {
+    consumeOnce(key, ttlMs, owner) {
       checkKey(key, 'consumeOnce');
       checkPositiveInt(ttlMs, 'consumeOnce', 'ttlMs');
-      if (markers.get(key) !== undefined) return false;
-      markers.set(key, true, now() + ttlMs);
+      if (owner !== undefined) checkKey(owner, 'consumeOnce', 'owner');
+      const holder = markers.get(key);
+      if (holder !== undefined) return owner !== undefined && holder === owner;
+      markers.set(key, owner ?? '', now() + ttlMs);
       return true;
     },
 
@@ -47,11 +54,17 @@ export function createKeyTable(now: () => number): MemoryKeyTable {
       return values.get(key) ?? null;
     },
 
-    takeValue(key) {
+    takeValue(key, owner) {
       checkKey(key, 'takeValue');
+      if (owner !== undefined) checkKey(owner, 'takeValue', 'owner');
       const value = values.get(key);
-      if (value === undefined) return null;
+      if (value === undefined) {
+        const previous = owner === undefined ? undefined : taken.get(key);
+        return previous !== undefined && previous.owner === owner ? previous.value : null;
+      }
+      const expiresAt = values.expiresAt(key);
       values.delete(key);
+      if (owner !== undefined && expiresAt !== undefined) taken.set(key, { owner, value }, expiresAt);
       return value;
     },
 
@@ -59,26 +72,40 @@ export function createKeyTable(now: () => number): MemoryKeyTable {
       checkKey(key, 'deleteKey');
       markers.delete(key);
       values.delete(key);
+      taken.delete(key);
       counters.delete(key);
+      lastHits.delete(key);
     },
 
-    hit(key, limit, windowMs) {
+    hit(key, limit, windowMs, hitId) {
       checkKey(key, 'hit');
       checkPositiveInt(limit, 'hit', 'limit');
       checkPositiveInt(windowMs, 'hit', 'windowMs');
-      const count = counters.get(key);
-      const resetAt = counters.expiresAt(key);
-      if (count === undefined || resetAt === undefined) {
-        // The window starts at the first hit; later hits never move it.
-        const start = now();
-        counters.set(key, 1, start + windowMs);
-        return { allowed: true, count: 1, resetAt: new Date(start + windowMs) };
+      if (hitId !== undefined) checkKey(hitId, 'hit', 'hitId');
+      const last = hitId === undefined ? undefined : lastHits.get(key);
+      if (last !== undefined && last.hitId === hitId && counters.get(key) !== undefined) {
+        return { ...last.result, resetAt: new Date(last.result.resetAt) };
       }
-      if (count >= limit) return { allowed: false, count: Math.min(count, limit), resetAt: new Date(resetAt) };
-      counters.set(key, count + 1, resetAt);
-      return { allowed: true, count: count + 1, resetAt: new Date(resetAt) };
+      const result = countHit(key, limit, windowMs);
+      if (hitId === undefined) lastHits.delete(key);
+      else lastHits.set(key, { hitId, result }, result.resetAt.getTime());
+      return { ...result, resetAt: new Date(result.resetAt) };
     },
 
     sizes: () => ({ markers: markers.size, values: values.size, counters: counters.size }),
   };
+
+  function countHit(key: string, limit: number, windowMs: number): HitResult {
+    const count = counters.get(key);
+    const resetAt = counters.expiresAt(key);
+    if (count === undefined || resetAt === undefined) {
+      // The window starts at the first hit; later hits never move it.
+      const start = now();
+      counters.set(key, 1, start + windowMs);
+      return { allowed: true, count: 1, resetAt: new Date(start + windowMs) };
+    }
+    if (count >= limit) return { allowed: false, count: Math.min(count, limit), resetAt: new Date(resetAt) };
+    counters.set(key, count + 1, resetAt);
+    return { allowed: true, count: count + 1, resetAt: new Date(resetAt) };
+  }
 }

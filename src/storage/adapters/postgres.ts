@@ -2,16 +2,21 @@
  * The PostgreSQL store: shared, durable state for several app instances, webhook workers and sweepers.
  *
  * It takes a `pg` Pool (or Client) that you create and own; the SDK never opens or closes connections
- * and imports nothing from `pg` at run time. Every operation is one SQL statement that is atomic on
- * its own: the order pointer is claimed with `INSERT … ON CONFLICT DO NOTHING`, codes are updated by
- * compare-and-set on their version, the sweeper takes work with `FOR UPDATE SKIP LOCKED`, and
- * `UNIQUE` constraints keep one current code per order and one code per CIP.
+ * and imports nothing from `pg` at run time. Every write is one SQL statement, hence one transaction
+ * and one commit, and never holds a connection across round trips: the order pointer is claimed with
+ * `INSERT … ON CONFLICT DO NOTHING`, codes change by compare-and-set on their version, and writable
+ * CTEs add the lifecycle entries and outbox events to the very statement that changes the code, so
+ * they commit together or not at all. A commit re-executed after a lost reply is recognised by its
+ * write id in the same statement. The sweeper and the event workers take work with
+ * `FOR UPDATE SKIP LOCKED` plus a lease, and `UNIQUE` constraints keep one current code per order,
+ * one code per CIP, one entry per entry id and one event per event id.
  *
  * @module storage/postgres
  */
 import type { CashCodeStore } from '../contract.js';
 import { createPgCodeTable } from './_internal/postgres/codes.js';
 import { createPgKeyTable } from './_internal/postgres/keys.js';
+import { createPgRecords } from './_internal/postgres/records.js';
 import { type PgClient, type PgQuery, pgQuery } from './_internal/postgres/query.js';
 import {
   isUndefinedTable,
@@ -28,8 +33,9 @@ export type { PgClient } from './_internal/postgres/query.js';
 export interface PostgresStoreOptions {
   /**
    * Prefix of every table the store creates (`<prefix>codes`, `<prefix>orders`, `<prefix>keys`,
-   * `<prefix>counters`, `<prefix>log`, `<prefix>schema_migrations`): lowercase letters, digits and
-   * underscores, starting with a letter or underscore, at most 40 characters. Default `pagoefectivo_`.
+   * `<prefix>counters`, `<prefix>log`, `<prefix>events`, `<prefix>schema_migrations`): lowercase
+   * letters, digits and underscores, starting with a letter or underscore, at most 40 characters.
+   * Default `pagoefectivo_`.
    * To use another schema, set the role's or the pool's `search_path`.
    */
   tablePrefix?: string;
@@ -70,7 +76,7 @@ export const POSTGRES_SCHEMA_VERSION: number = SCHEMA_VERSION;
  * on start-up), or pass `{ autoMigrate: true }`. Before that, every operation rejects with a
  * `StorageError` whose message says so. Attach an `error` listener to your Pool, as `pg` requires:
  * a connection lost in the middle of an operation rejects that operation with a `StorageError`, and
- * nothing is half-written because every operation is a single statement.
+ * nothing is half-written because every write is a single statement; re-running it is safe.
  *
  * @example
  * ```ts
@@ -122,10 +128,11 @@ export function postgresStore(client: PgClient, options: PostgresStoreOptions = 
   };
   const codes = createPgCodeTable(query, prefix);
   const keys = createPgKeyTable(query, prefix);
+  const records = createPgRecords(query, prefix);
   const op = <T>(operation: string, task: () => Promise<T>): Promise<T> => guard('postgres', operation, task);
 
   return {
-    ...guardedStore('postgres', codes, keys),
+    ...guardedStore('postgres', codes, { ...keys, ...records }),
     tablePrefix: prefix,
     migrate: () => op('migrate', migrate),
     purgeExpired: () => op('purgeExpired', () => keys.purgeExpired()),

@@ -3,9 +3,12 @@
  *
  * It takes an ioredis client that you create and own; the SDK imports nothing from ioredis at run time
  * and never connects or quits. Every decision is one atomic Redis command or Lua script: claiming an
- * order, compare-and-set updates, leasing expired codes to one sweeper (a sorted set by expiry plus a
- * lease set), `SET NX PX` for dedupe keys, `GETDEL` for one-time values, and a counter whose TTL is set
- * only when its window starts. Needs Redis 7 or later (or Valkey 7.2+).
+ * order and committing a code together with its lifecycle entries and outbox events, leasing expired
+ * codes to one sweeper (a sorted set by expiry plus a lease set), leasing outbox events in per-code
+ * order (sorted sets of stream heads), `SET NX PX` for dedupe keys, `GETDEL` for one-time values, and
+ * a counter whose TTL is set only when its window starts. Every write is safe to re-execute: ioredis
+ * re-sends unanswered commands after a reconnect, and a re-sent script answers what its first run
+ * answered (write ids, owners, hit ids and entry ids are recorded). Needs Redis 7 or later (or Valkey 7.2+).
  *
  * @module storage/redis
  */
@@ -13,6 +16,7 @@ import type { CashCodeStore } from '../contract.js';
 import { type RedisClient, redisCommands, scriptRunner } from './_internal/redis/client.js';
 import { createRedisCodeTable } from './_internal/redis/codes.js';
 import { createRedisKeyTable } from './_internal/redis/keys.js';
+import { createRedisOutbox } from './_internal/redis/outbox.js';
 import { checkPrefix, guardedStore } from './_internal/shared.js';
 
 export type { RedisClient } from './_internal/redis/client.js';
@@ -43,8 +47,10 @@ export const DEFAULT_KEY_PREFIX = 'pagoefectivo:';
  * Codes and lifecycle logs never expire, so give this store a Redis with persistence (AOF) and a
  * `maxmemory-policy` of `noeviction` (or a `volatile-*` policy): an `allkeys-*` policy would silently
  * evict payment codes. Dedupe markers, values and counters carry their own TTLs. When the connection is
- * lost, operations reject with a `StorageError` (how fast depends on the client's `maxRetriesPerRequest`
- * and offline queue), and because each operation is a single command or script nothing is half-written.
+ * lost, ioredis re-sends what was unanswered (the default; safe, see above) or operations reject with a
+ * `StorageError` (how fast depends on `maxRetriesPerRequest`, the offline queue and `commandTimeout`;
+ * with `autoResendUnfulfilledCommands: false` set a `commandTimeout`), and because each operation is a
+ * single command or script nothing is half-written.
  *
  * @example
  * ```ts
@@ -67,7 +73,7 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
   const redis = redisCommands(client);
   const run = scriptRunner(redis, prefix);
   const codes = createRedisCodeTable(redis, run, prefix);
-  const keys = createRedisKeyTable(redis, run, prefix);
+  const keys = { ...createRedisKeyTable(redis, run, prefix), ...createRedisOutbox(redis, run, prefix) };
 
   return {
     ...guardedStore('redis', codes, keys),

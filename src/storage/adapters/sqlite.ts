@@ -5,7 +5,8 @@
  * the SDK imports nothing from better-sqlite3 at run time and never closes the database. better-sqlite3
  * is synchronous, and every write runs in one `BEGIN IMMEDIATE` transaction, which holds SQLite's
  * write lock from the first read to the commit: checks and writes are atomic across every connection
- * and process using the file, and a failure rolls everything back.
+ * and process using the file, and a failure rolls everything back. A claim or commit writes the code,
+ * its lifecycle entries and its outbox events in that one transaction.
  *
  * @module storage/sqlite
  */
@@ -15,6 +16,7 @@ import type { CashCodeStore } from '../contract.js';
 import { checkPrefix, guard, guardedStore } from './_internal/shared.js';
 import { createSqliteCodeTable, type SqliteCodeTable } from './_internal/sqlite/codes.js';
 import { createSqliteKeyTable, type SqliteKeyTable } from './_internal/sqlite/keys.js';
+import { createSqliteRecords, type SqliteRecords } from './_internal/sqlite/records.js';
 import { applyPragmas, migrateSqlite, SQLITE_SCHEMA_VERSION, type SqliteDatabase } from './_internal/sqlite/schema.js';
 
 export type { SqliteDatabase } from './_internal/sqlite/schema.js';
@@ -23,8 +25,9 @@ export type { SqliteDatabase } from './_internal/sqlite/schema.js';
 export interface SqliteStoreOptions {
   /**
    * Prefix of every table the store creates (`<prefix>codes`, `<prefix>orders`, `<prefix>keys`,
-   * `<prefix>counters`, `<prefix>log`, `<prefix>schema_migrations`): lowercase letters, digits and
-   * underscores, starting with a letter or underscore, at most 40 characters. Default `pagoefectivo_`.
+   * `<prefix>counters`, `<prefix>log`, `<prefix>events`, `<prefix>schema_migrations`): lowercase
+   * letters, digits and underscores, starting with a letter or underscore, at most 40 characters.
+   * Default `pagoefectivo_`.
    */
   tablePrefix?: string;
   /**
@@ -36,7 +39,8 @@ export interface SqliteStoreOptions {
   /** How long a write waits for another connection's lock before failing (`busy_timeout`). Default 5000. */
   busyTimeoutMs?: number;
   /**
-   * The clock (epoch milliseconds) behind TTLs, counter windows and sweeper leases. Defaults to
+   * The clock (epoch milliseconds) behind TTLs, counter windows and sweeper leases (event leases use
+   * the `now` given to `claimEvents`). Defaults to
    * `Date.now`; tests inject a fake one. Processes sharing a file must share a clock, so keep the default
    * in production.
    */
@@ -100,10 +104,12 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
   }
   let codes: SqliteCodeTable;
   let keys: SqliteKeyTable;
+  let records: SqliteRecords;
   try {
     applyPragmas(db, { wal: options.wal !== false, busyTimeoutMs });
     if (!db.readonly) migrateSqlite(db, prefix, now());
-    codes = createSqliteCodeTable(db, prefix, now);
+    records = createSqliteRecords(db, prefix);
+    codes = createSqliteCodeTable(db, prefix, now, records);
     keys = createSqliteKeyTable(db, prefix, now);
   } catch (error) {
     throw toStorageError(error, 'sqlite.open');
@@ -111,7 +117,7 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
   const op = <T>(operation: string, task: () => T): Promise<T> => guard('sqlite', operation, task);
 
   return {
-    ...guardedStore('sqlite', codes, keys),
+    ...guardedStore('sqlite', codes, { ...keys, ...records }),
     tablePrefix: prefix,
     purgeExpired: () => op('purgeExpired', () => keys.purgeExpired()),
   };

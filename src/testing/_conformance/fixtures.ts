@@ -2,6 +2,7 @@ import { type ErrorCode, isPagoEfectivoKitError } from '../../errors.js';
 import type { CashCode, LifecycleEntry } from '../../model/code.js';
 import type { CashCodeStore } from '../../storage/contract.js';
 import { expect, fail } from './expect.js';
+import type { FaultInjector } from './injector.js';
 
 /** What every group of conformance tests receives. */
 export interface SuiteContext {
@@ -13,6 +14,8 @@ export interface SuiteContext {
   now(): number;
   /** Let `ms` pass on that clock. */
   sleep(ms: number): Promise<void>;
+  /** The backend-fault controller handed to the running test's factory. */
+  faults(): FaultInjector;
   /** Register one test with the runner the suite was given. */
   it(name: string, fn: () => Promise<void>): void;
 }

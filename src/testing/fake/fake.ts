@@ -36,14 +36,23 @@ export interface FakePagoEfectivo {
   listen(port?: number): Promise<string>;
   /** Stop the HTTP server, if any. */
   close(): Promise<void>;
-  /** Mark a pending CIP paid and deliver the signed `cip.paid` notification (one retry on failure). */
+  /**
+   * Mark a pending CIP paid and deliver the signed `cip.paid` notification; a failed delivery is retried
+   * once, `webhookRetryDelayMs` later on the fake clock. `{ amount }` pays another amount, `{ notify: false }`
+   * marks it paid without any notification (a missed webhook).
+   */
   pay(cip: string, options?: FakePayOptions): Promise<FakeDeliveryReport>;
-  /** Send a paid CIP's notification again, byte for byte (a duplicate delivery). */
+  /** Send a paid CIP's notification again, byte for byte (a duplicate delivery; retried like `pay`). */
   redeliver(cip: string): Promise<FakeDeliveryReport>;
   /** Move a pending CIP's expiry into the past. */
   expire(cip: string): void;
-  /** Move the fake clock forward. */
-  advance(ms: number): void;
+  /**
+   * Move the fake clock forward; the notification retries that fall due are made, and the returned
+   * promise resolves to their reports once they were (awaiting it is optional).
+   */
+  advance(ms: number): Promise<FakeDeliveryReport[]>;
+  /** Make the notification retries that are due on the fake clock now. */
+  deliverRetries(): Promise<FakeDeliveryReport[]>;
   /** The fake clock. */
   now(): Date;
   /** A snapshot of a CIP, or `undefined` if the fake never issued it. */
@@ -161,14 +170,16 @@ export function createFakePagoEfectivo(options: FakePagoEfectivoOptions): FakePa
       if (state !== 'generated') refuse(`CIP ${cip} is ${state}; only pending CIPs can be expired.`);
       record.dateExpiry = new Date(toSecond(now()).getTime() - 1000);
     },
-    advance(ms: number): void {
+    advance(ms: number): Promise<FakeDeliveryReport[]> {
       if (!Number.isFinite(ms) || ms < 0) {
         throw new ValidationError('advance(ms) needs a non-negative number of ms.', [
           { path: 'ms', message: 'must be a finite number ≥ 0' },
         ]);
       }
       offset += ms;
+      return payments.runDueRetries();
     },
+    deliverRetries: (): Promise<FakeDeliveryReport[]> => payments.runDueRetries(),
     now,
     getCip: (cip: string): FakeCip | undefined => {
       const record = ledger.get(String(cip));

@@ -28,6 +28,11 @@ export interface FakeLedgerConfig {
 /** The mutable record of one CIP (the public view is {@link FakeCip}). */
 export interface CipRecord extends Omit<FakeCip, 'state' | 'amount'> {
   token: string;
+  /**
+   * What `pay()` paid when it was another amount or currency than the CIP's (fake-only: a search then
+   * reports the paid amount, so every path sees the same payment as the notification); `null` otherwise.
+   */
+  paidAs?: { amountMinor: number; currency: string } | null;
 }
 
 /** The fake's CIPs and the four CIP endpoints. */
@@ -114,12 +119,13 @@ export function createFakeLedger(config: FakeLedgerConfig): FakeLedger {
         const record = records.get(String(Number(cip)));
         if (record === undefined) return [];
         const status = statusOf(stateOf(record));
+        const paid = record.datePayment !== null ? (record.paidAs ?? null) : null;
         return [
           {
             cip: Number(record.cip),
             transactionCode: record.transactionCode,
-            amount: rawNumber(amountToken(formatAmount(record.amountMinor))),
-            currency: record.currency,
+            amount: rawNumber(amountToken(formatAmount(paid?.amountMinor ?? record.amountMinor))),
+            currency: paid?.currency ?? record.currency,
             status: status.code,
             statusName: status.name,
             dateCreation: formatLimaTimestamp(record.dateCreation),
@@ -165,7 +171,7 @@ export function createFakeLedger(config: FakeLedgerConfig): FakeLedger {
     get: (cip: string): CipRecord | undefined => records.get(cip),
     stateOf,
     view(record: CipRecord): FakeCip {
-      const { token: _token, ...rest } = record;
+      const { token: _token, paidAs: _paidAs, ...rest } = record;
       return { ...rest, fields: { ...rest.fields }, state: stateOf(record), amount: formatAmount(record.amountMinor) };
     },
   };

@@ -113,7 +113,7 @@ export function resolveFakeOptions(options: FakePagoEfectivoOptions): ResolvedFa
     defaultExpiryMs: o.defaultExpiryMs ?? 4 * 60 * 60 * 1000,
     firstCip: o.firstCip ?? 2_401_557,
     webhook: (o.webhook as WebhookTarget | undefined) ?? null,
-    webhookRetryDelayMs: o.webhookRetryDelayMs ?? 0,
+    webhookRetryDelayMs: o.webhookRetryDelayMs ?? 60_000,
     statuses: {
       paid: o.statuses?.paid ?? FAKE_STATUSES.paid,
       expired: o.statuses?.expired ?? FAKE_STATUSES.expired,

@@ -1,8 +1,8 @@
 import { PagoEfectivoKitError } from '../../errors.js';
-import { formatAmount } from '../../money/index.js';
+import { formatAmount, parseAmount } from '../../money/index.js';
 import type { CipRecord, FakeLedger } from './ledger.js';
 import type { FakeDeliveryReport, FakePayOptions, WebhookTarget } from './types.js';
-import { amountToken, deliver, signNotification } from './webhook.js';
+import { amountToken, deliverOnce, type SignedNotification, signNotification } from './webhook.js';
 
 /** What the payment simulator needs from the fake. */
 export interface FakePaymentsConfig {
@@ -17,6 +17,8 @@ export interface FakePaymentsConfig {
 export interface FakePayments {
   pay(cip: string, options?: FakePayOptions): Promise<FakeDeliveryReport>;
   redeliver(cip: string): Promise<FakeDeliveryReport>;
+  /** Make the retries whose time has come on the fake clock; resolves to their (updated) reports. */
+  runDueRetries(): Promise<FakeDeliveryReport[]>;
 }
 
 /** Throw the typed error of a refused test-control call. */
@@ -37,7 +39,36 @@ const toSecond = (date: Date): Date => new Date(Math.floor(date.getTime() / 1000
  */
 export function createFakePayments(config: FakePaymentsConfig): FakePayments {
   let nextOperation = 987_654;
+  // Failed deliveries waiting for their one retry, due on the fake clock.
+  const retries: { dueAt: number; signed: SignedNotification; report: FakeDeliveryReport }[] = [];
+
+  /**
+   * PagoEfectivo's sender: one attempt now and, if it fails, one retry after `retryDelayMs` on the fake
+   * clock (0 retries at once). The retry is made by `advance()` past its time, or `deliverRetries()`.
+   */
+  async function send(signed: SignedNotification): Promise<FakeDeliveryReport> {
+    const report: FakeDeliveryReport = { delivered: false, attempts: [], retryAt: null, ...signed };
+    const target = config.target();
+    await deliverOnce(target, signed, report);
+    if (report.delivered || target === null) return report;
+    if (config.retryDelayMs === 0) return deliverOnce(config.target(), signed, report);
+    report.retryAt = new Date(config.now().getTime() + config.retryDelayMs);
+    retries.push({ dueAt: report.retryAt.getTime(), signed, report });
+    return report;
+  }
+
   return {
+    async runDueRetries(): Promise<FakeDeliveryReport[]> {
+      const clock = config.now().getTime();
+      const due = retries.filter((retry) => retry.dueAt <= clock);
+      for (const retry of due) retries.splice(retries.indexOf(retry), 1);
+      for (const retry of due) {
+        retry.report.retryAt = null;
+        await deliverOnce(config.target(), retry.signed, retry.report);
+      }
+      return due.map((retry) => retry.report);
+    },
+
     async pay(cip: string, options: FakePayOptions = {}): Promise<FakeDeliveryReport> {
       const record = recordOf(config.ledger, cip);
       const state = config.ledger.stateOf(record);
@@ -58,14 +89,23 @@ export function createFakePayments(config: FakePaymentsConfig): FakePayments {
       };
       const signed = await signNotification(notice, config.secretKey);
       record.datePayment = toSecond(paidAt);
+      const paidMinor = parseAmount(amount);
+      record.paidAs =
+        paidMinor === record.amountMinor && notice.currency === record.currency
+          ? null
+          : { amountMinor: paidMinor, currency: notice.currency };
       record.notification = { body: signed.body, signature: signed.signature, operationNumber };
-      return deliver(config.target(), signed, config.retryDelayMs);
+      if (options.notify === false) {
+        // A missed webhook: paid at the API, no notification ever sent (redeliver() can still send it).
+        return { delivered: false, attempts: [], retryAt: null, ...signed };
+      }
+      return send(signed);
     },
 
     async redeliver(cip: string): Promise<FakeDeliveryReport> {
       const record = recordOf(config.ledger, cip);
       const sent = record.notification ?? refuse(`CIP ${cip} was never paid, so there is nothing to redeliver.`);
-      return deliver(config.target(), { cip: record.cip, ...sent }, config.retryDelayMs);
+      return send({ cip: record.cip, ...sent });
     },
   };
 }

@@ -47,7 +47,11 @@ export interface FakePagoEfectivoOptions {
   firstCip?: number;
   /** Where paid notifications go. Can be set later with `setWebhookTarget`. */
   webhook?: WebhookTarget;
-  /** Delay before the one retry of a failed notification, in ms. Default 0. */
+  /**
+   * Delay before the one retry of a failed notification, in ms of the fake clock: the retry is made when
+   * `advance()` moves past it (or by `deliverRetries()`). `0` retries at once. Default 60 000: the protocol
+   * notes document one second attempt but not its delay, so one minute is an assumption.
+   */
   webhookRetryDelayMs?: number;
   /** Fake-only status numbers/names for paid, expired and deleted CIPs (undocumented in reality). */
   statuses?: { paid?: FakeStatus; expired?: FakeStatus; deleted?: FakeStatus };
@@ -101,6 +105,11 @@ export interface FakePayOptions {
   paidAt?: Date;
   /** Pay a CIP that has already expired (a late payment). Default false. */
   allowExpired?: boolean;
+  /**
+   * Send the notification (default `true`). `false` marks the CIP paid at the API only: a missed
+   * webhook, which only a search (the sweeper, reconciliation) can discover.
+   */
+  notify?: boolean;
 }
 
 /** One delivery attempt of a notification. */
@@ -110,8 +119,13 @@ export type FakeDeliveryAttempt = { status: number } | { error: string };
 export interface FakeDeliveryReport {
   /** Whether an attempt got a 2xx answer. */
   delivered: boolean;
-  /** At most two attempts: PagoEfectivo retries a failed delivery once. Empty without a target. */
+  /**
+   * At most two attempts: PagoEfectivo retries a failed delivery once. Empty without a target or with
+   * `notify: false`. The retry is added to this same report when it is made.
+   */
   attempts: FakeDeliveryAttempt[];
+  /** When the one retry is due on the fake clock, while it waits; `null` otherwise. */
+  retryAt: Date | null;
   /** The exact raw body sent. */
   body: string;
   /** The `PE-Signature` header sent. */

@@ -77,20 +77,14 @@ async function attempt(target: WebhookTarget, signed: SignedNotification): Promi
  * Deliver a signed notification. Like PagoEfectivo (protocol §5), a failed receipt (non-2xx or an
  * exception) gets exactly one second attempt; without a target nothing is sent.
  */
-export async function deliver(
+export async function deliverOnce(
   target: WebhookTarget | null,
   signed: SignedNotification,
-  retryDelayMs: number,
+  report: FakeDeliveryReport,
 ): Promise<FakeDeliveryReport> {
-  const attempts: FakeDeliveryAttempt[] = [];
-  let delivered = false;
-  if (target !== null) {
-    for (let index = 0; index < 2 && !delivered; index++) {
-      if (index > 0 && retryDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
-      const result = await attempt(target, signed);
-      attempts.push(result);
-      delivered = 'status' in result && result.status >= 200 && result.status < 300;
-    }
-  }
-  return { delivered, attempts, ...signed };
+  if (target === null) return report;
+  const result = await attempt(target, signed);
+  report.attempts.push(result);
+  report.delivered = 'status' in result && result.status >= 200 && result.status < 300;
+  return report;
 }

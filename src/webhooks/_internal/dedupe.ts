@@ -7,24 +7,28 @@
  */
 import type { PaymentOutcome, PaymentRejectReason } from '../../model/code.js';
 import type { CipPaidEvent } from '../events.js';
-import { jsonResponse, REJECTED_STATUS } from './responses.js';
+import { jsonResponse } from './responses.js';
 
 /** The store key of a notification: its CIP and PagoEfectivo operation number. */
 export function dedupeKey(event: CipPaidEvent): string {
-  return `pagoefectivo:webhook:${encodeURIComponent(event.cip)}:${encodeURIComponent(event.operationNumber)}`;
+  // Without an operation number the CIP alone names the payment (a CIP is paid once).
+  const operation = event.operationNumber === '' ? '-' : encodeURIComponent(event.operationNumber);
+  return `pagoefectivo:webhook:${encodeURIComponent(event.cip)}:${operation}`;
 }
 
 /** What is remembered about a processed notification. */
 export function encodeOutcome(outcome: PaymentOutcome): string {
-  return outcome.kind === 'rejected' ? `rejected:${outcome.reason}` : outcome.kind;
+  return outcome.kind === 'rejected' || outcome.kind === 'review' ? `${outcome.kind}:${outcome.reason}` : outcome.kind;
 }
 
 /** The answer to a redelivery, from its record; `null` if the record is not one of ours. */
-export function replayResponse(record: string): Response | null {
+export function replayResponse(record: string, refusedStatus: number): Response | null {
   if (record === 'paid' || record === 'duplicate') return jsonResponse(200, { status: 'duplicate' });
-  if (record.startsWith('rejected:')) {
-    const reason = record.slice('rejected:'.length) as PaymentRejectReason;
-    return jsonResponse(REJECTED_STATUS, { status: 'rejected', reason, duplicate: true });
+  for (const kind of ['rejected', 'review'] as const) {
+    if (record.startsWith(`${kind}:`)) {
+      const reason = record.slice(kind.length + 1) as PaymentRejectReason;
+      return jsonResponse(refusedStatus, { status: kind, reason, duplicate: true });
+    }
   }
   return null;
 }
@@ -34,5 +38,5 @@ export function isOutcome(value: unknown): value is PaymentOutcome {
   if (typeof value !== 'object' || value === null) return false;
   const kind = (value as { kind?: unknown }).kind;
   if (kind === 'paid' || kind === 'duplicate') return true;
-  return kind === 'rejected' && typeof (value as { reason?: unknown }).reason === 'string';
+  return (kind === 'rejected' || kind === 'review') && typeof (value as { reason?: unknown }).reason === 'string';
 }

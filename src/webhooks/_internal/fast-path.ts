@@ -72,7 +72,10 @@ export function fastCipPaid(text: string, parsed: Record<string, unknown>): CipP
   // JSON.parse output: own data properties only, and none of these names exist on Object.prototype,
   // so `undefined` means "no key of that exact spelling" and the schema path must look for others.
   const fields = data as Record<string, unknown>;
-  const operationNumber = identifier(parsed.operationNumber, 64);
+  // The spec allows an empty operation number; the CIP then identifies the payment (a CIP is paid once).
+  const rawOperation = parsed.operationNumber;
+  const operationNumber =
+    rawOperation === undefined || rawOperation === null || rawOperation === '' ? '' : identifier(rawOperation, 64);
   if (operationNumber === null) return null;
   const cip = identifier(fields.cip, 20);
   if (cip === null || !isDigits(cip)) return null;

@@ -7,10 +7,10 @@ import type { PaymentRejectReason } from '../../model/code.js';
 /** The JSON body of every response of `createWebhookHandler`. */
 export type WebhookResponseBody =
   | { status: 'processed' | 'duplicate' | 'ignored' }
-  | { status: 'rejected'; reason: PaymentRejectReason; duplicate?: true }
+  | { status: 'rejected' | 'review'; reason: PaymentRejectReason; duplicate?: true }
   | { status: 'error'; code: string };
 
-/** HTTP status of a rejected (authentic but refused) payment: recorded, answered, not retried into success. */
+/** The 0.1 status of a refused payment, kept by `createWebhookHandler({ refusedStatus: 422 })`. */
 export const REJECTED_STATUS = 422;
 
 /** A JSON response that proxies and browsers must not cache. */

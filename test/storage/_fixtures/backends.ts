@@ -51,7 +51,7 @@ export function postgresBackend(url: string, run: string): Backend {
     spec: { kind: 'postgres', url, prefix },
     open: () => postgresStore(pool, { tablePrefix: prefix }),
     cleanup: async () => {
-      const tables = ['log', 'counters', 'keys', 'orders', 'codes', 'schema_migrations'].map((name) => prefix + name);
+      const tables = ['events', 'log', 'counters', 'keys', 'orders', 'codes', 'schema_migrations'].map((name) => prefix + name);
       await pool.query(`DROP TABLE IF EXISTS ${tables.join(', ')} CASCADE`);
       await pool.end();
     },

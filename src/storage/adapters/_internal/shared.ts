@@ -100,6 +100,7 @@ export type CodeMethod =
   | 'getCodeByCip'
   | 'getCodeByOrder'
   | 'updateCode'
+  | 'commitCode'
   | 'listCodes'
   | 'claimExpired';
 
@@ -112,7 +113,13 @@ export type KeyMethod =
   | 'deleteKey'
   | 'hit'
   | 'appendLog'
-  | 'readLog';
+  | 'readLog'
+  | 'appendRecords'
+  | 'claimEvents'
+  | 'settleEvent'
+  | 'listEvents'
+  | 'countEvents'
+  | 'redriveEvent';
 
 /** An adapter's code table, sync or async. */
 export type StoreCodeTable = Operations<CodeMethod>;
@@ -133,15 +140,22 @@ export function guardedStore(name: string, codes: StoreCodeTable, keys: StoreKey
     getCodeByCip: (cip) => op('getCodeByCip', () => codes.getCodeByCip(cip)),
     getCodeByOrder: (orderId) => op('getCodeByOrder', () => codes.getCodeByOrder(orderId)),
     updateCode: (code, expectedVersion) => op('updateCode', () => codes.updateCode(code, expectedVersion)),
+    commitCode: (commit) => op('commitCode', () => codes.commitCode(commit)),
     listCodes: (filter) => op('listCodes', () => codes.listCodes(filter)),
     claimExpired: (claimOptions) => op('claimExpired', () => codes.claimExpired(claimOptions)),
-    consumeOnce: (key, ttlMs) => op('consumeOnce', () => keys.consumeOnce(key, ttlMs)),
+    consumeOnce: (key, ttlMs, owner) => op('consumeOnce', () => keys.consumeOnce(key, ttlMs, owner)),
     putValue: (key, value, ttlMs) => op('putValue', () => keys.putValue(key, value, ttlMs)),
     getValue: (key) => op('getValue', () => keys.getValue(key)),
-    takeValue: (key) => op('takeValue', () => keys.takeValue(key)),
+    takeValue: (key, owner) => op('takeValue', () => keys.takeValue(key, owner)),
     deleteKey: (key) => op('deleteKey', () => keys.deleteKey(key)),
-    hit: (key, limit, windowMs) => op('hit', () => keys.hit(key, limit, windowMs)),
+    hit: (key, limit, windowMs, hitId) => op('hit', () => keys.hit(key, limit, windowMs, hitId)),
     appendLog: (entry) => op('appendLog', () => keys.appendLog(entry)),
     readLog: (subject) => op('readLog', () => keys.readLog(subject)),
+    appendRecords: (batch) => op('appendRecords', () => keys.appendRecords(batch)),
+    claimEvents: (claimOptions) => op('claimEvents', () => keys.claimEvents(claimOptions)),
+    settleEvent: (settleOptions) => op('settleEvent', () => keys.settleEvent(settleOptions)),
+    listEvents: (filter) => op('listEvents', () => keys.listEvents(filter)),
+    countEvents: (state) => op('countEvents', () => keys.countEvents(state)),
+    redriveEvent: (id, nextAttemptAt) => op('redriveEvent', () => keys.redriveEvent(id, nextAttemptAt)),
   };
 }

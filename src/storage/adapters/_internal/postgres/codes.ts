@@ -1,13 +1,25 @@
 import { StorageError } from '../../../../errors.js';
 import type { CashCode } from '../../../../model/code.js';
-import { checkCode, checkKey, checkNextVersion, encodeCursor, resolveListFilter } from '../../../_memory/args.js';
+import {
+  checkClaimRecords,
+  checkCode,
+  checkCommit,
+  checkKey,
+  checkNextVersion,
+  encodeCursor,
+  resolveListFilter,
+} from '../../../_memory/args.js';
 import type { CashCodeStore } from '../../../contract.js';
 import { cloneCode, deserializeCode, serializeCode } from '../../../contract.js';
 import { type CodeMethod, checkClaimExpired, conflictError, orderChange, replacingWithoutCode } from '../shared.js';
 import { type PgQuery, type PgRow, uniqueViolation } from './query.js';
 import { codeStatements } from './sql.js';
 
-/** The code operations of the PostgreSQL store; each is a single, atomic SQL statement. */
+/**
+ * The code operations of the PostgreSQL store. Every write is a single, atomic SQL statement (one
+ * transaction) that carries its lifecycle entries and outbox events; a claim that lost, or a commit
+ * that matched nothing, then reads the committed state once to tell why.
+ */
 export type PgCodeTable = Pick<CashCodeStore, CodeMethod>;
 
 const readCode = (row: PgRow | undefined): CashCode | null =>
@@ -33,6 +45,23 @@ export function createPgCodeTable(query: PgQuery, prefix: string): PgCodeTable {
   const byOrder = async (orderId: string): Promise<CashCode | null> =>
     readCode((await query(sql.byOrder, [checkKey(orderId, 'getCodeByOrder', 'orderId')]))[0]);
 
+  // Nothing matched the compare-and-set: tell a stale version (false) from a refused change (typed
+  // error). The read sees every commit made before it, so a re-execution racing its own first
+  // execution (a lost reply) is recognised here by the write id even when the statement missed it.
+  async function unmatched(
+    code: CashCode,
+    expectedVersion: number,
+    operation: string,
+    writeId: string | null,
+  ): Promise<boolean> {
+    const stored = (await query(sql.versionOf, [code.id]))[0];
+    if (stored === undefined) return false;
+    if (writeId !== null && stored.version === code.version && stored.write_id === writeId) return true;
+    if (stored.version !== expectedVersion) return false;
+    if (stored.order_id !== code.orderId) throw orderChange(stored.order_id as string);
+    throw conflictError('postgres', operation, 'cip_immutable', { id: code.id, cip: stored.cip });
+  }
+
   // Map unique violations to the invariant they protect; the statement was rolled back as a whole.
   function conflict(error: unknown, operation: string, code: CashCode): unknown {
     const constraint = uniqueViolation(error);
@@ -47,9 +76,14 @@ export function createPgCodeTable(query: PgQuery, prefix: string): PgCodeTable {
   return {
     async claimOrder(code, options = {}) {
       checkCode(code, 'claimOrder');
+      const { entries, events } = checkClaimRecords(options);
+      const records = [JSON.stringify(entries), JSON.stringify(events)];
       const replacing = options.replacing;
       const statement = replacing === undefined ? sql.claimFree : sql.claimReplacing;
-      const values = replacing === undefined ? columns(code) : [...columns(code), replacing.id, replacing.version];
+      const values =
+        replacing === undefined
+          ? [...columns(code), ...records]
+          : [...columns(code), replacing.id, replacing.version, ...records];
       let rows: PgRow[];
       try {
         rows = await query(statement, values);
@@ -59,6 +93,10 @@ export function createPgCodeTable(query: PgQuery, prefix: string): PgCodeTable {
       if (rows.length === 1) return { claimed: true, code: cloneCode(code) };
       // The claim lost: the order's pointer is committed (a conflicting insert waits for it), so read it.
       const current = await byOrder(code.orderId);
+      // A re-executed claim: the order already points at this very code, still at its first version.
+      if (current !== null && current.id === code.id && current.version === code.version) {
+        return { claimed: true, code: current };
+      }
       if (current !== null) return { claimed: false, current };
       if (replacing !== undefined) throw replacingWithoutCode();
       throw new StorageError(`[postgres] store.claimOrder(): order ${code.orderId} is claimed but has no code.`, {
@@ -78,12 +116,27 @@ export function createPgCodeTable(query: PgQuery, prefix: string): PgCodeTable {
       } catch (error) {
         throw conflict(error, 'updateCode', code);
       }
-      if (rows.length === 1) return true;
-      // Nothing matched: tell a stale version (false) from a refused change (typed error).
-      const stored = (await query(sql.versionOf, [code.id]))[0];
-      if (stored === undefined || stored.version !== expectedVersion) return false;
-      if (stored.order_id !== code.orderId) throw orderChange(stored.order_id as string);
-      throw conflictError('postgres', 'updateCode', 'cip_immutable', { id: code.id, cip: stored.cip });
+      return rows.length === 1 || unmatched(code, expectedVersion, 'updateCode', null);
+    },
+
+    async commitCode(commit) {
+      const { entries, events } = checkCommit(commit);
+      const { code, expectedVersion, writeId } = commit;
+      let rows: PgRow[];
+      try {
+        rows = await query(sql.commit, [
+          ...columns(code),
+          expectedVersion,
+          writeId,
+          JSON.stringify(entries),
+          JSON.stringify(events),
+        ]);
+      } catch (error) {
+        throw conflict(error, 'commitCode', code);
+      }
+      const row = rows[0]!;
+      if (row.updated === true || row.replayed === true) return true;
+      return unmatched(code, expectedVersion, 'commitCode', writeId);
     },
 
     async listCodes(filter) {
@@ -101,7 +154,8 @@ export function createPgCodeTable(query: PgQuery, prefix: string): PgCodeTable {
 
     async claimExpired(options) {
       const { cutoff, limit, leaseMs } = checkClaimExpired(options);
-      const rows = await query(sql.claimExpired, [new Date(cutoff), limit, leaseMs]);
+      const owner = options.owner === undefined ? null : checkKey(options.owner, 'claimExpired', 'owner');
+      const rows = await query(sql.claimExpired, [new Date(cutoff), limit, leaseMs, owner]);
       const taken = rows.map((row) => deserializeCode(row.data as string));
       // RETURNING has no order: hand out the oldest expiry first, like every store.
       return taken.sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || (a.id < b.id ? -1 : 1));

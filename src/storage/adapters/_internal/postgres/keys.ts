@@ -1,25 +1,27 @@
-import { checkEntry, checkKey, checkPositiveInt } from '../../../_memory/args.js';
+import { checkKey, checkPositiveInt } from '../../../_memory/args.js';
 import type { CashCodeStore } from '../../../contract.js';
-import { deserializeEntry, serializeEntry } from '../../../contract.js';
-import type { KeyMethod } from '../shared.js';
 import type { PgQuery } from './query.js';
 import { keyStatements } from './sql.js';
 
-/** The key, counter and log operations of the PostgreSQL store; each is one atomic statement. */
-export type PgKeyTable = Pick<CashCodeStore, KeyMethod> & {
+/** The key and counter operations of the PostgreSQL store; each is one atomic statement. */
+export type PgKeyTable = Pick<
+  CashCodeStore,
+  'consumeOnce' | 'putValue' | 'getValue' | 'takeValue' | 'deleteKey' | 'hit'
+> & {
   /** Delete expired markers, values and counters; resolves to the number of rows removed. */
   purgeExpired(): Promise<number>;
 };
 
-/** Create the key, counter and log operations over `query` for tables named `<prefix>…`. */
+/** Create the key and counter operations over `query` for tables named `<prefix>…`. */
 export function createPgKeyTable(query: PgQuery, prefix: string): PgKeyTable {
   const sql = keyStatements(prefix);
 
   return {
-    async consumeOnce(key, ttlMs) {
+    async consumeOnce(key, ttlMs, owner) {
       checkKey(key, 'consumeOnce');
       checkPositiveInt(ttlMs, 'consumeOnce', 'ttlMs');
-      return (await query(sql.consumeOnce, [key, ttlMs])).length === 1;
+      if (owner !== undefined) checkKey(owner, 'consumeOnce', 'owner');
+      return (await query(sql.consumeOnce, [key, ttlMs, owner ?? null])).length === 1;
     },
 
     async putValue(key, value, ttlMs) {
@@ -35,8 +37,13 @@ export function createPgKeyTable(query: PgQuery, prefix: string): PgKeyTable {
       return row === undefined ? null : (row.value as string);
     },
 
-    async takeValue(key) {
+    async takeValue(key, owner) {
       checkKey(key, 'takeValue');
+      if (owner !== undefined) {
+        checkKey(owner, 'takeValue', 'owner');
+        const row = (await query(sql.takeValueAs, [key, owner]))[0];
+        return row === undefined ? null : (row.value as string);
+      }
       // DELETE … RETURNING: of concurrent takers only the one that deleted the row gets it.
       const row = (await query(sql.takeValue, [key]))[0];
       return row !== undefined && row.live === true ? (row.value as string) : null;
@@ -47,27 +54,17 @@ export function createPgKeyTable(query: PgQuery, prefix: string): PgKeyTable {
       await query(sql.deleteKey, [key]);
     },
 
-    async hit(key, limit, windowMs) {
+    async hit(key, limit, windowMs, hitId) {
       checkKey(key, 'hit');
       checkPositiveInt(limit, 'hit', 'limit');
       checkPositiveInt(windowMs, 'hit', 'windowMs');
-      const row = (await query(sql.hit, [key, limit, windowMs]))[0]!;
+      if (hitId !== undefined) checkKey(hitId, 'hit', 'hitId');
+      const row = (await query(sql.hit, [key, limit, windowMs, hitId ?? null]))[0]!;
       return {
         allowed: row.counted === true,
         count: Math.min(row.count as number, limit),
         resetAt: new Date((row.reset_at as Date).getTime()),
       };
-    },
-
-    async appendLog(entry) {
-      checkEntry(entry);
-      await query(sql.append, [entry.subject, serializeEntry(entry)]);
-    },
-
-    async readLog(subject) {
-      checkKey(subject, 'readLog', 'subject');
-      const rows = await query(sql.read, [subject]);
-      return rows.map((row) => deserializeEntry(row.entry as string));
     },
 
     async purgeExpired() {

@@ -66,6 +66,42 @@ const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX ${p}log_subject_idx ON ${p}log (subject, seq);`,
   },
+  {
+    // 0.2: the atomic commit and the event outbox. Only new columns, a wider status check and new
+    // tables, so a 0.1 database upgrades in place (no rewrite of existing rows).
+    version: 2,
+    statements: (p) => `
+      ALTER TABLE ${p}codes DROP CONSTRAINT ${p}codes_status_check;
+      ALTER TABLE ${p}codes ADD CONSTRAINT ${p}codes_status_check CHECK (status IN (
+        'reserving', 'pending', 'paid', 'expired', 'cancelled', 'failed', 'review', 'refund_required'));
+      ALTER TABLE ${p}codes ADD COLUMN write_id text, ADD COLUMN sweep_lease_owner text;
+      CREATE INDEX ${p}codes_held_idx ON ${p}codes (sweep_lease_owner, expires_at, id)
+        WHERE status = 'pending' AND sweep_lease_owner IS NOT NULL;
+      ALTER TABLE ${p}log ADD COLUMN entry_id text;
+      CREATE UNIQUE INDEX ${p}log_entry_key ON ${p}log (subject, entry_id);
+      ALTER TABLE ${p}keys ADD COLUMN owner text;
+      ALTER TABLE ${p}counters ADD COLUMN hit_id text;
+      CREATE TABLE ${p}events (
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        id text COLLATE "C" NOT NULL,
+        code_id text COLLATE "C",
+        stream text COLLATE "C" NOT NULL,
+        state text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        lease_owner text,
+        lease_until timestamptz,
+        last_error text,
+        event jsonb NOT NULL,
+        CONSTRAINT ${p}events_pkey PRIMARY KEY (seq),
+        CONSTRAINT ${p}events_id_key UNIQUE (id),
+        CONSTRAINT ${p}events_state_check CHECK (state IN ('pending', 'delivered', 'dead'))
+      );
+      CREATE INDEX ${p}events_due_idx ON ${p}events (next_attempt_at, seq) WHERE state = 'pending';
+      CREATE INDEX ${p}events_stream_idx ON ${p}events (stream, seq) WHERE state = 'pending';
+      CREATE INDEX ${p}events_state_idx ON ${p}events (state, seq);
+      CREATE INDEX ${p}events_code_idx ON ${p}events (code_id, seq);`,
+  },
 ];
 
 /** The schema version this release of the adapter reads and writes. */
@@ -74,10 +110,11 @@ export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version
 /**
  * One SQL script that brings the schema to {@link SCHEMA_VERSION}. PostgreSQL runs a multi-statement
  * simple query as one transaction, so the advisory lock taken first is held until every step commits:
- * processes migrating at once queue up, and the later ones find nothing left to do.
+ * processes migrating at once queue up, and the later ones find nothing left to do. `target` stops at
+ * an older version (tests build a 0.1 database).
  */
-export function migrationScript(prefix: string): string {
-  const steps = MIGRATIONS.map(
+export function migrationScript(prefix: string, target: number = SCHEMA_VERSION): string {
+  const steps = MIGRATIONS.filter((migration) => migration.version <= target).map(
     (migration) => `
     DO $migrate$ BEGIN
       IF NOT EXISTS (SELECT 1 FROM ${prefix}schema_migrations WHERE version = ${migration.version}) THEN

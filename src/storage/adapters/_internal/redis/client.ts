@@ -19,6 +19,7 @@ export interface RedisCommands {
   rpush(key: string, ...values: string[]): Promise<number>;
   lrange(key: string, start: number, stop: number): Promise<string[]>;
   hget(key: string, field: string): Promise<string | null>;
+  zcard(key: string): Promise<number>;
 }
 
 /** Check that `client` looks like an ioredis client and return the commands the adapter uses. */

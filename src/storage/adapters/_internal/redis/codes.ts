@@ -1,10 +1,19 @@
 import { StorageError } from '../../../../errors.js';
 import type { CashCode } from '../../../../model/code.js';
-import { checkCode, checkKey, checkNextVersion, encodeCursor, resolveListFilter } from '../../../_memory/args.js';
-import type { CashCodeStore } from '../../../contract.js';
+import {
+  checkClaimRecords,
+  checkCode,
+  checkCommit,
+  checkKey,
+  checkNextVersion,
+  encodeCursor,
+  resolveListFilter,
+} from '../../../_memory/args.js';
+import type { CashCodeStore, RecordBatch } from '../../../contract.js';
 import { cloneCode, deserializeCode, serializeCode } from '../../../contract.js';
 import { type CodeMethod, checkClaimExpired, conflictError, orderChange, replacingWithoutCode } from '../shared.js';
 import type { RedisCommands, RunScript } from './client.js';
+import { recordArgs } from './records.js';
 import { CLAIM_EXPIRED, CLAIM_ORDER, LIST_CODES, LOOKUP, UPDATE_CODE } from './scripts.js';
 
 /** The code operations of the Redis store; every write is one Lua script. */
@@ -36,17 +45,41 @@ function unexpected(operation: string, reply: unknown): StorageError {
 
 /** Create the code operations; `prefix` is the store's key prefix (without the client's own). */
 export function createRedisCodeTable(redis: RedisCommands, run: RunScript, prefix: string): RedisCodeTable {
+  /** One script: the CAS, the records, and the write id that makes a re-sent commit answer `true`. */
+  async function compareAndSet(
+    operation: 'updateCode' | 'commitCode',
+    code: CashCode,
+    expectedVersion: number,
+    writeId: string,
+    batch: RecordBatch,
+  ): Promise<boolean> {
+    const { cip, version, exp, upd, doc } = fields(code);
+    const args = [code.id, String(expectedVersion), version, code.orderId, cip, code.status, exp, upd, doc, writeId];
+    const [outcome, stored] = (await run(UPDATE_CODE, [...args, ...recordArgs(batch)])) as [string, string?];
+    if (outcome === 'updated') return true;
+    if (outcome === 'stale') return false;
+    if (outcome === 'order_change') throw orderChange(stored ?? '');
+    if (outcome === 'cip_immutable')
+      throw conflictError('redis', operation, 'cip_immutable', { id: code.id, cip: stored });
+    if (outcome === 'cip_conflict') throw conflictError('redis', operation, 'cip_conflict', { cip: code.cip });
+    throw unexpected(operation, outcome);
+  }
+
   return {
     async claimOrder(code, options = {}) {
       checkCode(code, 'claimOrder');
+      const batch = checkClaimRecords(options);
       const { cip, version, exp, upd, doc } = fields(code);
       const replacing = options.replacing;
       const args = [code.id, code.orderId, cip, code.status, version, exp, upd, doc];
-      args.push(replacing?.id ?? '', replacing === undefined ? '' : String(replacing.version));
-      const [outcome, current] = (await run(CLAIM_ORDER, args)) as [string, unknown?];
-      if (outcome === 'claimed') return { claimed: true, code: cloneCode(code) };
-      if (outcome === 'current' && typeof current === 'string')
-        return { claimed: false, current: deserializeCode(current) };
+      args.push(replacing?.id ?? '', replacing === undefined ? '' : String(replacing.version), ...recordArgs(batch));
+      const [outcome, stored] = (await run(CLAIM_ORDER, args)) as [string, unknown?];
+      if (outcome === 'claimed') {
+        // A re-sent claim answers with the stored code (the one this very claim wrote).
+        return { claimed: true, code: typeof stored === 'string' ? deserializeCode(stored) : cloneCode(code) };
+      }
+      if (outcome === 'current' && typeof stored === 'string')
+        return { claimed: false, current: deserializeCode(stored) };
       if (outcome === 'no_code') throw replacingWithoutCode();
       if (outcome === 'id_conflict') throw conflictError('redis', 'claimOrder', 'id_conflict', { id: code.id });
       if (outcome === 'cip_conflict') throw conflictError('redis', 'claimOrder', 'cip_conflict', { cip: code.cip });
@@ -60,17 +93,12 @@ export function createRedisCodeTable(redis: RedisCommands, run: RunScript, prefi
 
     async updateCode(code, expectedVersion) {
       checkNextVersion(code, expectedVersion);
-      const { cip, version, exp, upd, doc } = fields(code);
-      const args = [code.id, String(expectedVersion), version, code.orderId, cip, code.status, exp, upd, doc];
-      const [outcome, stored] = (await run(UPDATE_CODE, args)) as [string, string?];
-      if (outcome === 'updated') return true;
-      if (outcome === 'stale') return false;
-      if (outcome === 'order_change') throw orderChange(stored ?? '');
-      if (outcome === 'cip_immutable') {
-        throw conflictError('redis', 'updateCode', 'cip_immutable', { id: code.id, cip: stored });
-      }
-      if (outcome === 'cip_conflict') throw conflictError('redis', 'updateCode', 'cip_conflict', { cip: code.cip });
-      throw unexpected('updateCode', outcome);
+      return compareAndSet('updateCode', code, expectedVersion, '', { entries: [], events: [] });
+    },
+
+    async commitCode(commit) {
+      const batch = checkCommit(commit);
+      return compareAndSet('commitCode', commit.code, commit.expectedVersion, commit.writeId, batch);
     },
 
     async listCodes(filter) {
@@ -96,7 +124,8 @@ export function createRedisCodeTable(redis: RedisCommands, run: RunScript, prefi
 
     async claimExpired(options) {
       const { cutoff, limit, leaseMs } = checkClaimExpired(options);
-      return docsOf((await run(CLAIM_EXPIRED, [String(cutoff), limit, leaseMs])) as unknown[]);
+      const owner = options.owner === undefined ? '' : checkKey(options.owner, 'claimExpired', 'owner');
+      return docsOf((await run(CLAIM_EXPIRED, [String(cutoff), limit, leaseMs, owner])) as unknown[]);
     },
   };
 }

@@ -1,29 +1,48 @@
-import { checkEntry, checkKey, checkPositiveInt } from '../../../_memory/args.js';
+import { checkEntry, checkKey, checkPositiveInt, checkRecordBatch } from '../../../_memory/args.js';
 import type { CashCodeStore } from '../../../contract.js';
-import { deserializeEntry, serializeEntry } from '../../../contract.js';
-import type { KeyMethod } from '../shared.js';
+import { deserializeEntry } from '../../../contract.js';
 import type { RedisCommands, RunScript } from './client.js';
-import { HIT } from './scripts.js';
+import { APPEND_RECORDS, CONSUME_ONCE, HIT, TAKE_VALUE } from './key-scripts.js';
+import { recordArgs } from './records.js';
 
 /** The key, counter and log operations of the Redis store. */
-export type RedisKeyTable = Pick<CashCodeStore, KeyMethod>;
+export type RedisKeyTable = Pick<
+  CashCodeStore,
+  | 'consumeOnce'
+  | 'putValue'
+  | 'getValue'
+  | 'takeValue'
+  | 'deleteKey'
+  | 'hit'
+  | 'appendLog'
+  | 'readLog'
+  | 'appendRecords'
+>;
 
 /**
- * Create the key operations. Under the prefix P: `P once:<key>` (consumeOnce markers) and
- * `P val:<key>` (values) are strings with a millisecond TTL, `P hit:<key>` is a counter hash that
- * expires when its window ends, `P log:<subject>` is a list of JSON entries (kept forever). Every
- * operation is a single command or script, so each is atomic; TTLs run on the Redis clock.
+ * Create the key operations. Under the prefix P: `P once:<key>` (consumeOnce markers holding their
+ * owner, `''` for none) and `P val:<key>` (values) are strings with a millisecond TTL, `P took:<key>`
+ * the tombstone of a value an owner took, `P hit:<key>` a counter hash that expires when its window
+ * ends, `P log:<subject>` a list of JSON entries with the set `P logids:<subject>` of their ids (kept
+ * forever). Every operation is a single command or script, so each is atomic, and each one answers
+ * the same when ioredis re-sends it after a lost reply (given an owner, hit id or entry id); TTLs run
+ * on the Redis clock.
  */
 export function createRedisKeyTable(redis: RedisCommands, run: RunScript, prefix: string): RedisKeyTable {
   const once = (key: string): string => `${prefix}once:${key}`;
   const value = (key: string): string => `${prefix}val:${key}`;
 
   return {
-    async consumeOnce(key, ttlMs) {
+    async consumeOnce(key, ttlMs, owner) {
       checkKey(key, 'consumeOnce');
       checkPositiveInt(ttlMs, 'consumeOnce', 'ttlMs');
-      // SET NX: of concurrent callers exactly one creates the key; it expires by itself.
-      return (await redis.set(once(key), '1', 'PX', ttlMs, 'NX')) === 'OK';
+      if (owner === undefined) {
+        // SET NX: of concurrent callers exactly one creates the key; it expires by itself.
+        return (await redis.set(once(key), '', 'PX', ttlMs, 'NX')) === 'OK';
+      }
+      checkKey(owner, 'consumeOnce', 'owner');
+      // SET NX, else "is it mine?": a re-sent call by the same owner still hears "you got it".
+      return (await run(CONSUME_ONCE, [key, ttlMs, owner])) === 1;
     },
 
     async putValue(key, text, ttlMs) {
@@ -37,27 +56,39 @@ export function createRedisKeyTable(redis: RedisCommands, run: RunScript, prefix
       return redis.get(value(checkKey(key, 'getValue')));
     },
 
-    async takeValue(key) {
+    async takeValue(key, owner) {
+      checkKey(key, 'takeValue');
       // GETDEL reads and deletes in one command: exactly one concurrent caller gets the value.
-      return redis.getdel(value(checkKey(key, 'takeValue')));
+      if (owner === undefined) return redis.getdel(value(key));
+      checkKey(owner, 'takeValue', 'owner');
+      const taken = await run(TAKE_VALUE, [key, owner]);
+      return typeof taken === 'string' ? taken : null;
     },
 
     async deleteKey(key) {
       checkKey(key, 'deleteKey');
-      await redis.del(once(key), value(key), `${prefix}hit:${key}`);
+      await redis.del(once(key), value(key), `${prefix}took:${key}`, `${prefix}hit:${key}`);
     },
 
-    async hit(key, limit, windowMs) {
+    async hit(key, limit, windowMs, hitId) {
       checkKey(key, 'hit');
       checkPositiveInt(limit, 'hit', 'limit');
       checkPositiveInt(windowMs, 'hit', 'windowMs');
-      const [allowed, count, resetAt] = (await run(HIT, [key, limit, windowMs])) as [number, number, number];
+      if (hitId !== undefined) checkKey(hitId, 'hit', 'hitId');
+      const reply = (await run(HIT, [key, limit, windowMs, hitId ?? ''])) as [number, number, number];
+      const [allowed, count, resetAt] = reply;
       return { allowed: allowed === 1, count, resetAt: new Date(resetAt) };
     },
 
     async appendLog(entry) {
       checkEntry(entry);
-      await redis.rpush(`${prefix}log:${entry.subject}`, serializeEntry(entry));
+      await run(APPEND_RECORDS, recordArgs({ entries: [entry], events: [] }));
+    },
+
+    async appendRecords(batch) {
+      const checked = checkRecordBatch(batch);
+      if (checked.entries.length === 0 && checked.events.length === 0) return;
+      await run(APPEND_RECORDS, recordArgs(checked));
     },
 
     async readLog(subject) {

@@ -1,8 +1,25 @@
 import type { CashCode } from '../../../../model/code.js';
-import { checkCode, checkKey, checkNextVersion, encodeCursor, resolveListFilter } from '../../../_memory/args.js';
-import type { ClaimExpiredOptions, ClaimOptions, ClaimResult, CodePage, ListCodesFilter } from '../../../contract.js';
+import {
+  checkClaimRecords,
+  checkCode,
+  checkCommit,
+  checkKey,
+  checkNextVersion,
+  encodeCursor,
+  resolveListFilter,
+} from '../../../_memory/args.js';
+import type {
+  ClaimExpiredOptions,
+  ClaimOptions,
+  ClaimResult,
+  CodeCommit,
+  CodePage,
+  ListCodesFilter,
+  RecordBatch,
+} from '../../../contract.js';
 import { cloneCode, deserializeCode, serializeCode } from '../../../contract.js';
 import { checkClaimExpired, conflictError, orderChange, replacingWithoutCode } from '../shared.js';
+import type { SqliteRecords } from './records.js';
 import type { SqliteDatabase } from './schema.js';
 
 /** The code operations of the SQLite store, synchronous; writes run in IMMEDIATE transactions. */
@@ -12,6 +29,7 @@ export interface SqliteCodeTable {
   getCodeByCip(cip: string): CashCode | null;
   getCodeByOrder(orderId: string): CashCode | null;
   updateCode(code: CashCode, expectedVersion: number): boolean;
+  commitCode(commit: CodeCommit): boolean;
   listCodes(filter?: ListCodesFilter): CodePage;
   claimExpired(options: ClaimExpiredOptions): CashCode[];
 }
@@ -21,6 +39,7 @@ interface CodeRow {
   order_id: string;
   version: number;
   cip: string | null;
+  write_id: string | null;
   data: string;
 }
 
@@ -38,11 +57,17 @@ const read = (row: CodeRow | undefined): CashCode | null => (row === undefined ?
  * Create the code operations for tables named `<prefix>…`. `now` (epoch ms) times the sweeper leases.
  * Each write is one `BEGIN IMMEDIATE` transaction: it holds the database's write lock from its first
  * read to its commit, so its checks and writes are atomic across every connection and process that
- * shares the file, and a failure rolls all of it back.
+ * shares the file, and a failure rolls all of it back. Claims and commits write their lifecycle
+ * entries and outbox events through `records` inside that same transaction.
  */
-export function createSqliteCodeTable(db: SqliteDatabase, prefix: string, now: () => number): SqliteCodeTable {
+export function createSqliteCodeTable(
+  db: SqliteDatabase,
+  prefix: string,
+  now: () => number,
+  records: SqliteRecords,
+): SqliteCodeTable {
   const p = prefix;
-  const cols = 'c.id, c.order_id, c.version, c.cip, c.data';
+  const cols = 'c.id, c.order_id, c.version, c.cip, c.write_id, c.data';
   const byId = db.prepare<[string], CodeRow>(`SELECT ${cols} FROM ${p}codes c WHERE c.id = ?`);
   const byCip = db.prepare<[string], CodeRow>(`SELECT ${cols} FROM ${p}codes c WHERE c.cip = ?`);
   const byOrder = db.prepare<[string], CodeRow>(
@@ -52,8 +77,14 @@ export function createSqliteCodeTable(db: SqliteDatabase, prefix: string, now: (
     `INSERT INTO ${p}codes (id, order_id, status, version, cip, expires_at, updated_at, data)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // A code that leaves `pending` drops its sweeper lease (like the memory store); `write_id` is the
+  // id of this write (NULL for updateCode), which is how a re-executed commit is recognised.
   const update = db.prepare(
-    `UPDATE ${p}codes SET status = ?, version = ?, cip = ?, expires_at = ?, updated_at = ?, data = ? WHERE id = ?`,
+    `UPDATE ${p}codes SET status = @status, version = @version, cip = @cip, expires_at = @expiresAt,
+       updated_at = @updatedAt, data = @data, write_id = @writeId,
+       sweep_lease_until = CASE WHEN @status = 'pending' THEN sweep_lease_until END,
+       sweep_lease_owner = CASE WHEN @status = 'pending' THEN sweep_lease_owner END
+     WHERE id = @id`,
   );
   const point = db.prepare(
     `INSERT INTO ${p}orders (order_id, code_id) VALUES (?, ?)
@@ -66,15 +97,34 @@ export function createSqliteCodeTable(db: SqliteDatabase, prefix: string, now: (
        AND (@since IS NULL OR updated_at >= @since)
      ORDER BY id LIMIT @limit`,
   );
-  const due = db.prepare<[number, number, number], CodeRow>(
-    `SELECT ${cols} FROM ${p}codes c
-     WHERE status = 'pending' AND expires_at <= ? AND (sweep_lease_until IS NULL OR sweep_lease_until <= ?)
-     ORDER BY expires_at, id LIMIT ?`,
+  // What this owner still holds comes first (a re-executed claim gets it back), then due codes no one
+  // holds; each branch walks its own partial index and stops at the limit. `INDEXED BY` pins the due
+  // index: without statistics SQLite would rather walk every pending code through (status, id).
+  const due = db.prepare<[{ owner: string | null; cutoff: number; clock: number; limit: number }], CodeRow>(
+    `SELECT * FROM (
+       SELECT ${cols} FROM ${p}codes c INDEXED BY ${p}codes_held_idx
+       WHERE status = 'pending' AND sweep_lease_owner IS NOT NULL AND sweep_lease_owner = @owner AND sweep_lease_until > @clock
+       ORDER BY expires_at, id LIMIT @limit)
+     UNION ALL
+     SELECT * FROM (
+       SELECT ${cols} FROM ${p}codes c INDEXED BY ${p}codes_due_idx
+       WHERE status = 'pending' AND expires_at <= @cutoff AND (sweep_lease_until IS NULL OR sweep_lease_until <= @clock)
+       ORDER BY expires_at, id LIMIT @limit)`,
   );
-  const lease = db.prepare(`UPDATE ${p}codes SET sweep_lease_until = ? WHERE id = ?`);
+  const lease = db.prepare(`UPDATE ${p}codes SET sweep_lease_until = ?, sweep_lease_owner = ? WHERE id = ?`);
 
-  const claim = db.transaction((code: CashCode, options: ClaimOptions): ClaimResult => {
+  function store(code: CashCode, writeId: string | null): void {
+    const { id, status, version, cip, expiresAt, updatedAt } = code;
+    const row = { id, status, version, cip, expiresAt: expiresAt.getTime(), updatedAt: updatedAt.getTime() };
+    update.run({ ...row, data: serializeCode(code), writeId });
+  }
+
+  const claim = db.transaction((code: CashCode, options: ClaimOptions, batch: RecordBatch): ClaimResult => {
     const current = byOrder.get(code.orderId);
+    // A re-executed claim: the order already points at this very code, still at its first version.
+    if (current !== undefined && current.id === code.id && current.version === code.version) {
+      return { claimed: true, code: deserializeCode(current.data) };
+    }
     const replacing = options.replacing;
     if (current === undefined && replacing !== undefined) throw replacingWithoutCode();
     const wins = current === undefined || (current.id === replacing?.id && current.version === replacing.version);
@@ -88,43 +138,65 @@ export function createSqliteCodeTable(db: SqliteDatabase, prefix: string, now: (
     const { id, orderId, status, version, cip, expiresAt, updatedAt } = code;
     insert.run(id, orderId, status, version, cip, expiresAt.getTime(), updatedAt.getTime(), serializeCode(code));
     point.run(orderId, id);
+    records.write(batch);
     return { claimed: true, code: cloneCode(code) };
   });
 
-  const compareAndSet = db.transaction((code: CashCode, expectedVersion: number): boolean => {
+  function compareAndSet(code: CashCode, expectedVersion: number, operation: string): CodeRow | null {
     const stored = byId.get(code.id);
-    if (stored === undefined || stored.version !== expectedVersion) return false;
+    if (stored === undefined || stored.version !== expectedVersion) return null;
     if (stored.order_id !== code.orderId) throw orderChange(stored.order_id);
     if (stored.cip !== null && stored.cip !== code.cip) {
-      throw conflictError('sqlite', 'updateCode', 'cip_immutable', { id: code.id, cip: stored.cip });
+      throw conflictError('sqlite', operation, 'cip_immutable', { id: code.id, cip: stored.cip });
     }
     const holder = code.cip === null ? undefined : byCip.get(code.cip);
     if (holder !== undefined && holder.id !== code.id) {
-      throw conflictError('sqlite', 'updateCode', 'cip_conflict', { cip: code.cip });
+      throw conflictError('sqlite', operation, 'cip_conflict', { cip: code.cip });
     }
-    const { status, version, cip, expiresAt, updatedAt } = code;
-    update.run(status, version, cip, expiresAt.getTime(), updatedAt.getTime(), serializeCode(code), code.id);
+    return stored;
+  }
+
+  const updateOne = db.transaction((code: CashCode, expectedVersion: number): boolean => {
+    if (compareAndSet(code, expectedVersion, 'updateCode') === null) return false;
+    store(code, null);
     return true;
   });
 
-  const takeDue = db.transaction((cutoff: number, limit: number, leaseMs: number): CashCode[] => {
+  // The compare-and-set, its entries and its events in one IMMEDIATE transaction. A re-execution finds
+  // the code at the new version with this write id: the commit landed, so it answers true again.
+  const commitOne = db.transaction((commit: CodeCommit, batch: RecordBatch): boolean => {
+    const { code, expectedVersion, writeId } = commit;
+    const stored = byId.get(code.id);
+    if (stored !== undefined && stored.version === code.version && stored.write_id === writeId) return true;
+    if (compareAndSet(code, expectedVersion, 'commitCode') === null) return false;
+    store(code, writeId);
+    records.write(batch);
+    return true;
+  });
+
+  const takeDue = db.transaction((cutoff: number, limit: number, leaseMs: number, owner: string | null): CashCode[] => {
     const clock = now();
-    const rows = due.all(cutoff, clock, limit);
-    for (const row of rows) lease.run(clock + leaseMs, row.id);
-    return rows.map((row) => deserializeCode(row.data));
+    const rows = due.all({ owner, cutoff, clock, limit }).slice(0, limit);
+    for (const row of rows) lease.run(clock + leaseMs, owner, row.id);
+    const taken = rows.map((row) => deserializeCode(row.data));
+    return taken.sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || (a.id < b.id ? -1 : 1));
   });
 
   return {
     claimOrder(code, options = {}) {
       checkCode(code, 'claimOrder');
-      return claim.immediate(code, options);
+      return claim.immediate(code, options, checkClaimRecords(options));
     },
     getCode: (id) => read(byId.get(checkKey(id, 'getCode', 'id'))),
     getCodeByCip: (cip) => read(byCip.get(checkKey(cip, 'getCodeByCip', 'cip'))),
     getCodeByOrder: (orderId) => read(byOrder.get(checkKey(orderId, 'getCodeByOrder', 'orderId'))),
     updateCode(code, expectedVersion) {
       checkNextVersion(code, expectedVersion);
-      return compareAndSet.immediate(code, expectedVersion);
+      return updateOne.immediate(code, expectedVersion);
+    },
+    commitCode(commit) {
+      const batch = checkCommit(commit);
+      return commitOne.immediate(commit, batch);
     },
     listCodes(filter) {
       const { statuses, updatedSince, limit, afterId } = resolveListFilter(filter);
@@ -136,7 +208,8 @@ export function createSqliteCodeTable(db: SqliteDatabase, prefix: string, now: (
     },
     claimExpired(options) {
       const { cutoff, limit, leaseMs } = checkClaimExpired(options);
-      return takeDue.immediate(cutoff, limit, leaseMs);
+      const owner = options.owner === undefined ? null : checkKey(options.owner, 'claimExpired', 'owner');
+      return takeDue.immediate(cutoff, limit, leaseMs, owner);
     },
   };
 }

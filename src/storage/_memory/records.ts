@@ -1,0 +1,202 @@
+import type { LifecycleEntry } from '../../model/code.js';
+import type { CodeEvent, OutboxEvent } from '../../model/events.js';
+import type { ClaimEventsOptions, EventPage, ListEventsFilter, RecordBatch, SettleEventOptions } from '../contract.js';
+import { checkClaimEvents, checkSettleEvent, encodeEventCursor, resolveEventFilter } from './args.js';
+
+/**
+ * The lifecycle logs and the event outbox of the memory store.
+ *
+ * `write` is synchronous and cannot fail once its batch was checked, so the code table calls it in the
+ * same tick as the code change it belongs to: that is the memory store's atomic commit.
+ */
+export interface MemoryRecords {
+  /** Append the entries and add the events, skipping ids already held. */
+  write(batch: RecordBatch): void;
+  readLog(subject: string): LifecycleEntry[];
+  claimEvents(options: ClaimEventsOptions): OutboxEvent[];
+  settleEvent(options: SettleEventOptions): boolean;
+  listEvents(filter?: ListEventsFilter): EventPage;
+  countEvents(state: OutboxEvent['state']): number;
+  redriveEvent(id: string, nextAttemptAt: Date): boolean;
+  sizes(): { logSubjects: number; logEntries: number; events: number };
+}
+
+interface Slot {
+  seq: number;
+  /** Events of one stream (a code, else the event itself) are handed out in outbox order. */
+  stream: string;
+  record: OutboxEvent;
+  leaseOwner: string | null;
+  leaseUntil: number;
+}
+
+const streamOf = (event: CodeEvent): string => (event.codeId === null ? `event:${event.id}` : `code:${event.codeId}`);
+
+/** Create the log and outbox tables. */
+export function createRecords(): MemoryRecords {
+  const logs = new Map<string, LifecycleEntry[]>();
+  const entryIds = new Map<string, Set<string>>();
+  let logEntries = 0;
+  const events = new Map<string, Slot>();
+  // Pending events by seq (Map keeps insertion order, and seq only grows), and per stream in order.
+  const pending = new Map<string, Slot>();
+  const streams = new Map<string, string[]>();
+  const counts = { pending: 0, delivered: 0, dead: 0 };
+  let seq = 0;
+
+  function leavePending(slot: Slot): void {
+    pending.delete(slot.record.event.id);
+    const queue = streams.get(slot.stream);
+    if (queue === undefined) return;
+    const at = queue.indexOf(slot.record.event.id);
+    if (at >= 0) queue.splice(at, 1);
+    if (queue.length === 0) streams.delete(slot.stream);
+  }
+
+  function enterPending(slot: Slot): void {
+    // A new event: the newest of the outbox and of its stream.
+    pending.set(slot.record.event.id, slot);
+    const queue = streams.get(slot.stream);
+    if (queue === undefined) streams.set(slot.stream, [slot.record.event.id]);
+    else queue.push(slot.record.event.id);
+  }
+
+  function reenterPending(slot: Slot): void {
+    // A re-driven event takes its outbox place back: it is again the oldest undelivered event of its
+    // code, and claimEvents hands events out oldest first. Appending it would put it behind newer
+    // events of its code. Re-drives are rare, so rebuilding in seq order is affordable.
+    const ordered = [...pending.values(), slot].sort((a, b) => a.seq - b.seq);
+    pending.clear();
+    for (const entry of ordered) pending.set(entry.record.event.id, entry);
+    const queue = [...(streams.get(slot.stream) ?? []), slot.record.event.id];
+    streams.set(
+      slot.stream,
+      queue.sort((a, b) => events.get(a)!.seq - events.get(b)!.seq),
+    );
+  }
+
+  function setState(slot: Slot, state: OutboxEvent['state']): void {
+    counts[slot.record.state] -= 1;
+    slot.record.state = state;
+    counts[state] += 1;
+  }
+
+  const copy = (slot: Slot): OutboxEvent => structuredClone(slot.record);
+
+  return {
+    write(batch) {
+      for (const entry of batch.entries) {
+        const ids = entryIds.get(entry.subject);
+        if (entry.id !== undefined && ids?.has(entry.id)) continue;
+        const stored = structuredClone(entry);
+        const log = logs.get(stored.subject);
+        if (log === undefined) logs.set(stored.subject, [stored]);
+        else log.push(stored);
+        if (entry.id !== undefined) {
+          if (ids === undefined) entryIds.set(entry.subject, new Set([entry.id]));
+          else ids.add(entry.id);
+        }
+        logEntries += 1;
+      }
+      for (const event of batch.events) {
+        if (events.has(event.id)) continue;
+        seq += 1;
+        const stored = structuredClone(event);
+        // Due from its own instant; a copy, so the caller's Date never moves the stored one.
+        const nextAttemptAt = new Date(stored.at.getTime());
+        const slot: Slot = {
+          seq,
+          stream: streamOf(event),
+          record: { event: stored, state: 'pending', attempts: 0, nextAttemptAt, lastError: null },
+          leaseOwner: null,
+          leaseUntil: 0,
+        };
+        events.set(event.id, slot);
+        counts.pending += 1;
+        enterPending(slot);
+      }
+    },
+
+    readLog: (subject) => (logs.get(subject) ?? []).map((entry) => structuredClone(entry)),
+
+    claimEvents(options) {
+      const { limit, leaseMs, owner, now } = checkClaimEvents(options);
+      const clock = now.getTime();
+      const taken: Slot[] = [];
+      for (const slot of pending.values()) {
+        if (taken.length === limit) break;
+        if (streams.get(slot.stream)?.[0] !== slot.record.event.id) continue;
+        if (slot.record.nextAttemptAt.getTime() > clock) continue;
+        if (slot.leaseUntil > clock && slot.leaseOwner !== owner) continue;
+        taken.push(slot);
+      }
+      for (const slot of taken) {
+        slot.leaseOwner = owner;
+        slot.leaseUntil = clock + leaseMs;
+      }
+      return taken.map(copy);
+    },
+
+    settleEvent(options) {
+      const { id, owner, attempt, outcome } = checkSettleEvent(options);
+      const slot = events.get(id);
+      if (slot === undefined || slot.leaseOwner !== owner) return false;
+      const record = slot.record;
+      if (outcome.delivered) {
+        if (record.state === 'delivered') return true;
+        if (record.state !== 'pending' || record.attempts !== attempt) return false;
+        setState(slot, 'delivered');
+        record.attempts = attempt + 1;
+        record.lastError = null;
+        leavePending(slot);
+      } else {
+        if (record.attempts === attempt + 1 && slot.leaseUntil === 0) return true;
+        if (record.state !== 'pending' || record.attempts !== attempt) return false;
+        record.attempts = attempt + 1;
+        record.lastError = outcome.error;
+        record.nextAttemptAt = new Date(outcome.nextAttemptAt.getTime());
+        if (outcome.dead) {
+          setState(slot, 'dead');
+          leavePending(slot);
+        }
+      }
+      slot.leaseUntil = 0;
+      return true;
+    },
+
+    listEvents(filter) {
+      const { state, codeId, limit, afterSeq } = resolveEventFilter(filter);
+      const page: OutboxEvent[] = [];
+      let last = 0;
+      let more = false;
+      for (const slot of events.values()) {
+        if (afterSeq !== null && slot.seq <= afterSeq) continue;
+        if (state !== null && slot.record.state !== state) continue;
+        if (codeId !== null && slot.record.event.codeId !== codeId) continue;
+        if (page.length === limit) {
+          more = true;
+          break;
+        }
+        page.push(copy(slot));
+        last = slot.seq;
+      }
+      return { events: page, nextCursor: more ? encodeEventCursor(last) : null };
+    },
+
+    countEvents: (state) => counts[state],
+
+    redriveEvent(id, nextAttemptAt) {
+      const slot = events.get(id);
+      if (slot === undefined || slot.record.state !== 'dead') return false;
+      setState(slot, 'pending');
+      slot.record.attempts = 0;
+      slot.record.nextAttemptAt = new Date(nextAttemptAt.getTime());
+      slot.leaseOwner = null;
+      slot.leaseUntil = 0;
+      reenterPending(slot);
+      return true;
+    },
+
+    sizes: () => ({ logSubjects: logs.size, logEntries, events: events.size }),
+  };
+}
