@@ -3,7 +3,8 @@
  * against the in-process fake PagoEfectivo) on every store, printed as ops/s beside the memory store
  * measured in the same run. Calls are sequential, so the numbers are per-connection latency bound: a
  * server store serves many such callers at once. PostgreSQL and Redis run when
- * PAGOEFECTIVO_KIT_TEST_POSTGRES_URL / PAGOEFECTIVO_KIT_TEST_REDIS_URL are set (random table/key
+ * PAGOEFECTIVO_KIT_TEST_POSTGRES_URL / PAGOEFECTIVO_KIT_TEST_REDIS_URL are set, MySQL / MariaDB when
+ * PAGOEFECTIVO_KIT_TEST_MYSQL_URL is (random table/key
  * prefix, removed afterwards) and are skipped with a note otherwise.
  */
 import { randomBytes } from 'node:crypto';
@@ -12,11 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { Bench } from 'tinybench';
 import { createPagoEfectivoClient } from '../src/client/index.js';
 import { createCashCodes } from '../src/codes/index.js';
 import type { CashCode } from '../src/model/code.js';
+import { mysqlStore } from '../src/storage/adapters/mysql.js';
 import { postgresStore } from '../src/storage/adapters/postgres.js';
 import { redisStore } from '../src/storage/adapters/redis.js';
 import { sqliteStore } from '../src/storage/adapters/sqlite.js';
@@ -97,6 +100,18 @@ async function subjects(): Promise<Subject[]> {
     };
     list.push({ name: 'redis', store: redisStore(redis, { keyPrefix: prefix }), close });
   } else console.log('redis skipped: set PAGOEFECTIVO_KIT_TEST_REDIS_URL to measure it');
+  const mysqlUrl = process.env.PAGOEFECTIVO_KIT_TEST_MYSQL_URL;
+  if (mysqlUrl) {
+    const pool = mysql.createPool({ uri: mysqlUrl, connectionLimit: 4 });
+    const store = mysqlStore(pool, { tablePrefix: `pek_bench_${runId}_` });
+    await store.migrate();
+    const tables = ['events', 'log', 'counters', 'keys', 'orders', 'codes', 'schema_migrations'];
+    const close = async (): Promise<void> => {
+      await pool.query(`DROP TABLE ${tables.map((name) => store.tablePrefix + name).join(', ')}`);
+      await pool.end();
+    };
+    list.push({ name: 'mysql', store, close });
+  } else console.log('mysql skipped: set PAGOEFECTIVO_KIT_TEST_MYSQL_URL to measure it');
   return list;
 }
 

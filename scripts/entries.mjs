@@ -16,6 +16,7 @@ export const ENTRIES = {
   './storage/sqlite': 'src/storage/adapters/sqlite',
   './storage/postgres': 'src/storage/adapters/postgres',
   './storage/redis': 'src/storage/adapters/redis',
+  './storage/mysql': 'src/storage/adapters/mysql',
   './reconcile': 'src/reconcile/index',
   './testing': 'src/testing/index',
   './cli': 'src/cli/index',

@@ -9,9 +9,12 @@ export const STORE_HELP = `Store (exactly one):
   --store sqlite:PATH          a SQLite file written by sqliteStore (better-sqlite3)
   --store postgres://HOST/DB   PostgreSQL (pg); password from PGPASSWORD or --store-env
   --store redis://HOST:PORT    Redis (ioredis)
+  --store mysql://USER@HOST:PORT/DB
+                               MySQL 8 / MariaDB 10.6+ (mysql2); password from
+                               PAGOEFECTIVO_KIT_MYSQL_PASSWORD or --store-env
   --store-env NAME             read the store URL from environment variable NAME (use this when
                                the URL contains a password: arguments are visible to other users)
-  --store-prefix P             the table prefix (SQLite, PostgreSQL) or key prefix (Redis) your
+  --store-prefix P             the table prefix (SQLite, PostgreSQL, MySQL) or key prefix (Redis) your
                                app's store uses, if not the default`;
 
 /** Which store to open: its URL and the table/key prefix the app's store uses. */
@@ -51,7 +54,8 @@ function storeUrl(parsed: ParsedArgs, io: CliIo): string {
     if (/^[a-z]+:\/\/[^/@]*:[^/@]*@/i.test(direct)) {
       throw new CliUsageError(
         '--store contains a password, which other users can read from the process list: ' +
-          'put the URL in an environment variable and pass --store-env NAME (or use PGPASSWORD).',
+          'put the URL in an environment variable and pass --store-env NAME (or use PGPASSWORD, ' +
+          'PAGOEFECTIVO_KIT_MYSQL_PASSWORD).',
       );
     }
     return direct;
@@ -134,6 +138,7 @@ export async function openStore({ url: spec, prefix }: StoreSpec, io: CliIo): Pr
       throw error;
     }
   }
+  if (/^(mysql|mariadb):\/\//.test(spec)) return openMysql(spec, prefix, io);
   if (/^rediss?:\/\//.test(spec)) {
     const { Redis } = await importDriver('ioredis', () => import('ioredis'));
     const { redisStore } = await import('../storage/adapters/redis.js');
@@ -159,6 +164,49 @@ export async function openStore({ url: spec, prefix }: StoreSpec, io: CliIo): Pr
     }
   }
   throw new CliUsageError(
-    `unknown store ${JSON.stringify(describeStore(spec))}: use sqlite:PATH, postgres://… or redis://….`,
+    `unknown store ${JSON.stringify(describeStore(spec))}: use sqlite:PATH, postgres://…, mysql://… or redis://….`,
   );
+}
+
+/** The environment variable the MySQL password is read from when the store URL carries none. */
+export const MYSQL_PASSWORD_ENV = 'PAGOEFECTIVO_KIT_MYSQL_PASSWORD';
+
+/** Open a MySQL / MariaDB store: `mysql://user[:password]@host:port/db` (a password only from the environment). */
+async function openMysql(spec: string, prefix: string | undefined, io: CliIo): Promise<OpenedStore> {
+  let url: URL;
+  try {
+    url = new URL(spec.replace(/^mariadb:/, 'mysql:'));
+  } catch {
+    throw new CliUsageError(`--store ${JSON.stringify(describeStore(spec))} is not a valid mysql:// URL.`);
+  }
+  const database = decodeURIComponent(url.pathname.slice(1));
+  if (database === '') throw new CliUsageError('the mysql:// store URL names no database: mysql://USER@HOST:PORT/DB.');
+  const password = url.password !== '' ? decodeURIComponent(url.password) : io.env[MYSQL_PASSWORD_ENV];
+  const mysql = await importDriver('mysql2', () => import('mysql2/promise'));
+  const { mysqlStore } = await import('../storage/adapters/mysql.js');
+  const pool = mysql.default.createPool({
+    host: url.hostname || '127.0.0.1',
+    port: url.port === '' ? 3306 : Number(url.port),
+    user: decodeURIComponent(url.username) || 'root',
+    ...(password === undefined || password === '' ? {} : { password }),
+    database,
+    connectionLimit: 4,
+    connectTimeout: 10_000,
+    charset: 'utf8mb4',
+  });
+  try {
+    await pool.query('select 1');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw toStorageError(error, `connect ${describeStore(spec)}`);
+  }
+  try {
+    return {
+      store: mysqlStore(pool, prefix === undefined ? {} : { tablePrefix: prefix }),
+      close: () => pool.end(),
+    };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
 }

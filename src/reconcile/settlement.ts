@@ -35,6 +35,7 @@ async function applySettled(
   if (outcome.kind === 'duplicate') {
     return item('matched', { ...base, action: 'already_applied', message: 'Payment already recorded.' });
   }
+  if (found.kind === 'unknown_here') return { ...found, action: 'rejected' };
   return item('payment_flagged', {
     ...base,
     action: outcome.kind === 'review' ? 'review' : 'rejected',
@@ -184,7 +185,10 @@ export async function reconcileSettlement(
     const compared = await Promise.all(
       chunk.map(async (row) => {
         const found = compareSettlementRow(row, settled(row), await options.store.getCodeByCip(row.cip));
-        return found.kind === 'unpaid_here' && options.codes !== undefined
+        // With the codes service, a settled payment not recorded here (or of a CIP no code holds) goes
+        // through the one payment judgement, which records it like a notification would.
+        const recordable = found.kind === 'unpaid_here' || found.kind === 'unknown_here';
+        return recordable && options.codes !== undefined
           ? applySettled(row, settled(row), options.codes, found)
           : found;
       }),

@@ -94,23 +94,38 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 
   // With an event outbox, onPaid/onRejected are consumers of it: at least once, whatever path paid.
   const fedByEvents = typeof codes.events?.subscribe === 'function';
+  let unsubscribe: (() => void) | null = null;
   if (fedByEvents && (config.onPaid !== undefined || config.onRejected !== undefined)) {
-    codes.events!.subscribe(async (event) => {
-      if (event.type === 'code.paid' && config.onPaid !== undefined) {
-        const code = event.codeId === null ? null : ((await codes.get?.(event.codeId)) ?? null);
-        if (code === null) throw new Error(`code ${String(event.codeId)} of event ${event.id} not found`);
-        await config.onPaid(cipEventOf(event), { kind: 'paid', code });
-      } else if ((event.type === 'payment.review' || event.type === 'payment.rejected') && config.onRejected) {
-        const code = event.codeId === null ? null : ((await codes.get?.(event.codeId)) ?? null);
-        const reason = String(event.data.reason) as RejectedOutcome['reason'];
-        const message = typeof event.data.message === 'string' ? event.data.message : reason;
-        const outcome: RejectedOutcome =
-          event.type === 'payment.review' && code !== null
-            ? { kind: 'review', reason, message, code }
-            : { kind: 'rejected', reason, message, code };
-        await config.onRejected(cipEventOf(event), outcome);
+    unsubscribe = codes.events!.subscribe(async (event) => {
+      try {
+        await feed(event);
+      } catch (error) {
+        // Reported like any callback failure, then rethrown so the outbox delivers the event again.
+        report(
+          error,
+          { stage: 'callback', status: 200, cip: event.cip ?? undefined },
+          'PagoEfectivo webhook callback failed',
+        );
+        throw error;
       }
     });
+  }
+
+  async function feed(event: CodeEvent): Promise<void> {
+    if (event.type === 'code.paid' && config.onPaid !== undefined) {
+      const code = event.codeId === null ? null : ((await codes.get?.(event.codeId)) ?? null);
+      if (code === null) throw new Error(`code ${String(event.codeId)} of event ${event.id} not found`);
+      await config.onPaid(cipEventOf(event), { kind: 'paid', code });
+    } else if ((event.type === 'payment.review' || event.type === 'payment.rejected') && config.onRejected) {
+      const code = event.codeId === null ? null : ((await codes.get?.(event.codeId)) ?? null);
+      const reason = String(event.data.reason) as RejectedOutcome['reason'];
+      const message = typeof event.data.message === 'string' ? event.data.message : reason;
+      const outcome: RejectedOutcome =
+        event.type === 'payment.review' && code !== null
+          ? { kind: 'review', reason, message, code }
+          : { kind: 'rejected', reason, message, code };
+      await config.onRejected(cipEventOf(event), outcome);
+    }
   }
 
   function refuse(error: unknown, stage: WebhookStage): Response {
@@ -220,5 +235,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     if (event.type === 'unknown') return unknown(event, body);
     return apply(event);
   };
-  return Object.assign(handle, { maxBodyBytes });
+  const handler = Object.assign(handle, { maxBodyBytes });
+  // A handler created per request (instead of once) must not leave its subscription behind forever.
+  if (unsubscribe !== null) subscriptions?.register(handler, unsubscribe);
+  return handler;
 }
+
+/** Drops the outbox subscription of a handler once the handler itself is garbage. */
+const subscriptions =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<() => void>((unsubscribe) => unsubscribe())
+    : null;

@@ -10,7 +10,9 @@ import { type CashCodes, type CashCodesOptions, createCashCodes } from '../../sr
 import { StorageError } from '../../src/errors.js';
 import type { CashCode, LifecycleEntry } from '../../src/model/code.js';
 import type { CodeEvent } from '../../src/model/events.js';
+import { Redis } from 'ioredis';
 import { postgresStore } from '../../src/storage/adapters/postgres.js';
+import { redisStore } from '../../src/storage/adapters/redis.js';
 import { sqliteStore } from '../../src/storage/adapters/sqlite.js';
 import type { CashCodeStore } from '../../src/storage/contract.js';
 import { memoryStore } from '../../src/storage/memory.js';
@@ -60,6 +62,7 @@ function sqliteSkip(): string | null {
 }
 
 const PG_URL = process.env.PAGOEFECTIVO_KIT_TEST_POSTGRES_URL;
+const REDIS_URL = process.env.PAGOEFECTIVO_KIT_TEST_REDIS_URL;
 
 function postgresSkip(): string | null {
   if (!PG_URL) return 'PAGOEFECTIVO_KIT_TEST_POSTGRES_URL is not set';
@@ -102,6 +105,27 @@ export const STORES: readonly StoreFactory[] = [
           const tables = ['events', 'log', 'counters', 'keys', 'orders', 'codes', 'schema_migrations'];
           await pool.query(`DROP TABLE IF EXISTS ${tables.map((name) => prefix + name).join(', ')} CASCADE`);
           await pool.end();
+        },
+      };
+    },
+  },
+  {
+    name: 'redis',
+    skip: REDIS_URL ? null : 'PAGOEFECTIVO_KIT_TEST_REDIS_URL is not set',
+    open: async () => {
+      const redis = new Redis(REDIS_URL!, { lazyConnect: false });
+      pgRun += 1;
+      const prefix = `pek:mp:${PG_RUN}:${pgRun}:`;
+      return {
+        store: redisStore(redis, { keyPrefix: prefix }),
+        close: async () => {
+          let cursor = '0';
+          do {
+            const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+            if (keys.length > 0) await redis.del(...keys);
+            cursor = next;
+          } while (cursor !== '0');
+          redis.disconnect();
         },
       };
     },

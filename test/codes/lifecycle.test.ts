@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/codes/_context.js';
+import { createEventDelivery } from '../../src/codes/events.js';
 import { TRANSITIONS, transition } from '../../src/codes/lifecycle.js';
 import { type CashCode, CODE_STATUSES } from '../../src/model/code.js';
 import { memoryStore } from '../../src/storage/memory.js';
@@ -8,6 +9,7 @@ import { resolveExpiryPolicy } from '../../src/time/index.js';
 const NOW = new Date('2026-03-02T15:00:00Z');
 
 function context(): ServiceContext {
+  const store = memoryStore({ now: () => NOW.getTime() });
   return {
     provider: {
       createCip: async () => Promise.reject(new Error('unused')),
@@ -15,7 +17,7 @@ function context(): ServiceContext {
       updateCipExpiry: async () => {},
       deleteCip: async () => {},
     },
-    store: memoryStore({ now: () => NOW.getTime() }),
+    store,
     policy: resolveExpiryPolicy(),
     logger: null,
     now: () => NOW,
@@ -25,6 +27,8 @@ function context(): ServiceContext {
     settlementGraceMs: 0,
     allowList: null,
     rateLimiter: null,
+    events: createEventDelivery({ store, onEvent: undefined, options: undefined, now: () => NOW, logger: null }),
+    afterCommit: async () => {},
   };
 }
 

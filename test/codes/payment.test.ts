@@ -60,25 +60,28 @@ describe('applyPayment', () => {
     ['a partial payment', { amount: '150.00' }, 'amount_mismatch', 'partial', 15000, 'PEN'],
     ['an over-payment', { amount: '151.00' }, 'amount_mismatch', 'over', 15100, 'PEN'],
     ['another currency', { currency: 'USD' }, 'currency_mismatch', undefined, 15050, 'USD'],
-  ])('holds %s for review, records it once and never marks the code paid', async (_name, payOptions, reason, kind, amountMinor, currency) => {
-    const { h, code } = await issued();
-    await h.fake.pay(code.cip!, payOptions);
-    await h.fake.redeliver(code.cip!);
-    // Every recorded notification is answered 200 (no retry); the redelivery is the same payment.
-    expect(h.outcomes.map((outcome) => outcome.kind)).toEqual(['review', 'duplicate']);
-    expect(h.outcomes[0]).toMatchObject({ reason, code: { id: code.id, status: 'review' } });
-    if (kind !== undefined) expect(h.outcomes[0]?.kind === 'review' && h.outcomes[0].message).toContain(kind);
-    const stored = (await h.codes.get(code.id))!;
-    expect(stored.status).toBe('review');
-    expect(stored.payment).toMatchObject({ amountMinor, currency, source: 'webhook' });
-    expect(stored.review).toMatchObject({ reason, previousStatus: 'pending', decision: null });
-    const history = await h.codes.history(code.id);
-    expect(history.filter((entry) => entry.type === 'paid')).toEqual([]);
-    const reviews = history.filter((entry) => entry.type === 'review');
-    expect(reviews).toHaveLength(1);
-    expect(reviews[0]).toMatchObject({ reason, actor: 'pagoefectivo', from: 'pending', to: 'review' });
-    expect(await eventTypes(h.codes, code.id)).toEqual(['reserved', 'created', 'review', 'payment_duplicate']);
-  });
+  ])(
+    'holds %s for review, records it once and never marks the code paid',
+    async (_name, payOptions, reason, kind, amountMinor, currency) => {
+      const { h, code } = await issued();
+      await h.fake.pay(code.cip!, payOptions);
+      await h.fake.redeliver(code.cip!);
+      // Every recorded notification is answered 200 (no retry); the redelivery is the same payment.
+      expect(h.outcomes.map((outcome) => outcome.kind)).toEqual(['review', 'duplicate']);
+      expect(h.outcomes[0]).toMatchObject({ reason, code: { id: code.id, status: 'review' } });
+      if (kind !== undefined) expect(h.outcomes[0]?.kind === 'review' && h.outcomes[0].message).toContain(kind);
+      const stored = (await h.codes.get(code.id))!;
+      expect(stored.status).toBe('review');
+      expect(stored.payment).toMatchObject({ amountMinor, currency, source: 'webhook' });
+      expect(stored.review).toMatchObject({ reason, previousStatus: 'pending', decision: null });
+      const history = await h.codes.history(code.id);
+      expect(history.filter((entry) => entry.type === 'paid')).toEqual([]);
+      const reviews = history.filter((entry) => entry.type === 'review');
+      expect(reviews).toHaveLength(1);
+      expect(reviews[0]).toMatchObject({ reason, actor: 'pagoefectivo', from: 'pending', to: 'review' });
+      expect(await eventTypes(h.codes, code.id)).toEqual(['reserved', 'created', 'review', 'payment_duplicate']);
+    },
+  );
 
   it('rejects an unknown CIP and logs it under cip:<number>', async () => {
     const { h } = await issued();
@@ -120,7 +123,7 @@ describe('applyPayment', () => {
     expect(await h.codes.sweepExpired()).toMatchObject({ expired: 1 });
     await h.fake.pay(code.cip!, { allowExpired: true });
     expect(h.outcomes.at(-1)).toMatchObject({ kind: 'review', reason: 'paid_after_expiry' });
-    expect((await h.codes.get(code.id))).toMatchObject({ status: 'review', review: { previousStatus: 'expired' } });
+    expect(await h.codes.get(code.id)).toMatchObject({ status: 'review', review: { previousStatus: 'expired' } });
     expect((await h.codes.history(code.id)).at(-1)).toMatchObject({ type: 'review', from: 'expired', to: 'review' });
   });
 

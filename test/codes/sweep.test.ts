@@ -71,6 +71,31 @@ describe('sweepExpired', () => {
     expect((await h.codes.get(code.id))?.status).toBe('pending');
   });
 
+  it('leaves a code pending (unconfirmed) when the search answer omits its CIP: a missing fact is not "gone"', async () => {
+    const h = createHarness(
+      {},
+      {
+        wrapProvider: (client) => ({
+          createCip: (input) => client.createCip(input),
+          searchCips: async () => [],
+          updateCipExpiry: (cip, expiresAt) => client.updateCipExpiry(cip, expiresAt),
+          deleteCip: (cip) => client.deleteCip(cip),
+        }),
+      },
+    );
+    const { code } = await h.codes.issue(order('ORD-1'));
+    h.advance(25 * HOUR);
+    expect(await h.codes.sweepExpired()).toMatchObject({ unconfirmed: 1, expired: 0, changed: [] });
+    expect((await h.codes.get(code.id))?.status).toBe('pending');
+    expect(await eventTypes(h.codes, code.id)).toEqual(['reserved', 'created']);
+    // Nor does a new code replace it while its CIP may still be payable.
+    await expect(h.codes.issue(order('ORD-1'))).rejects.toMatchObject({
+      code: 'order_previous_code_unconfirmed',
+      details: { reason: 'absent', cip: code.cip },
+    });
+    expect(h.fake.stats().createCip).toBe(1);
+  });
+
   it('two concurrent sweepers never process the same code twice', async () => {
     const h = createHarness();
     for (let index = 0; index < 10; index += 1) await h.codes.issue(order(`ORD-${index}`));

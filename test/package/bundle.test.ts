@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ENTRIES, exportsMap } from '../../scripts/entries.mjs';
 
 const root = new URL('../../', import.meta.url);
-const DRIVERS = ['better-sqlite3', 'pg', 'ioredis'];
+const DRIVERS = ['better-sqlite3', 'pg', 'ioredis', 'mysql2'];
 const PDF = ['pdf-lib', 'bwip-js'];
 const TIMEZONE = ['date-fns-tz', 'date-fns'];
 
@@ -23,9 +23,11 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   './voucher/token': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
   './voucher/share': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
   './storage/memory': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
-  './storage/sqlite': [...PDF, 'pg', 'ioredis', ...TIMEZONE, 'ofetch'],
-  './storage/postgres': [...PDF, 'better-sqlite3', 'ioredis', ...TIMEZONE, 'ofetch'],
-  './storage/redis': [...PDF, 'better-sqlite3', 'pg', ...TIMEZONE, 'ofetch'],
+  './storage/sqlite': [...PDF, 'pg', 'ioredis', 'mysql2', ...TIMEZONE, 'ofetch'],
+  './storage/postgres': [...PDF, 'better-sqlite3', 'ioredis', 'mysql2', ...TIMEZONE, 'ofetch'],
+  './storage/redis': [...PDF, 'better-sqlite3', 'pg', 'mysql2', ...TIMEZONE, 'ofetch'],
+  // Type-only imports of mysql2: the adapter itself never loads the driver.
+  './storage/mysql': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
   './reconcile': [...PDF, ...DRIVERS, ...TIMEZONE],
 };
 

@@ -29,6 +29,7 @@ describe('public export names', () => {
       './storage/sqlite': ['sqliteStore'],
       './storage/postgres': ['postgresStore'],
       './storage/redis': ['redisStore'],
+      './storage/mysql': ['mysqlStore'],
     };
     for (const [subpath, names] of Object.entries(contract)) {
       const module = await load(ENTRIES[subpath] as string);

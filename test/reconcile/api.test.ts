@@ -2,13 +2,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { isPagoEfectivoKitError } from '../../src/errors.js';
 import type { PaymentNotice, PaymentOutcome } from '../../src/model/code.js';
 import type { CipStatus } from '../../src/model/provider.js';
-import { type PaymentApplier, reconcileWithApi, recoveredOperationNumber } from '../../src/reconcile/index.js';
+import { type PaymentApplier, reconcileWithApi } from '../../src/reconcile/index.js';
 import { type MemoryStore, memoryStore } from '../../src/storage/memory.js';
 import { cipStatus, makeCode, NOW, seed } from './_fixtures.js';
 
 /**
  * A payment applier with the codes service's contract: compare-and-set on the stored code, exact
- * amount and currency, only pending codes become paid, a paid code reports a duplicate.
+ * amount and currency, only pending codes become paid, a paid code reports a duplicate, a payment that
+ * needs a person (another amount, paid after expiry) moves the code to `review`.
  */
 function casApplier(store: MemoryStore, calls: PaymentNotice[]): PaymentApplier {
   return {
@@ -16,26 +17,28 @@ function casApplier(store: MemoryStore, calls: PaymentNotice[]): PaymentApplier 
       calls.push(notice);
       const code = await store.getCodeByCip(notice.cip);
       if (!code) return { kind: 'rejected', reason: 'unknown_cip', message: 'unknown CIP', code: null };
-      if (code.status === 'paid') return { kind: 'duplicate', code };
-      if (code.status === 'expired')
-        return { kind: 'rejected', reason: 'paid_after_expiry', message: 'paid after expiry', code };
-      if (notice.amountMinor !== code.amountMinor) {
-        return { kind: 'rejected', reason: 'amount_mismatch', message: 'amount differs', code };
-      }
-      const paid = {
-        ...code,
-        status: 'paid' as const,
-        version: code.version + 1,
-        payment: {
-          operationNumber: notice.operationNumber,
-          amountMinor: notice.amountMinor,
-          currency: notice.currency,
-          paidAt: notice.paidAt ?? NOW,
-          source: notice.source ?? 'webhook',
-        },
+      if (code.status === 'paid' || code.status === 'review') return { kind: 'duplicate', code };
+      const payment = {
+        operationNumber: notice.operationNumber ?? '',
+        amountMinor: notice.amountMinor,
+        currency: notice.currency,
+        paidAt: notice.paidAt ?? NOW,
+        source: notice.source ?? 'webhook',
       };
-      if (!(await store.updateCode(paid, code.version))) return { kind: 'duplicate', code };
-      return { kind: 'paid', code: paid };
+      const held =
+        code.status === 'expired'
+          ? { reason: 'paid_after_expiry' as const, message: 'paid after expiry' }
+          : notice.amountMinor !== code.amountMinor
+            ? { reason: 'amount_mismatch' as const, message: 'amount differs' }
+            : null;
+      const next = {
+        ...code,
+        status: held ? ('review' as const) : ('paid' as const),
+        version: code.version + 1,
+        payment,
+      };
+      if (!(await store.updateCode(next, code.version))) return { kind: 'duplicate', code };
+      return held ? { kind: 'review', ...held, code: next } : { kind: 'paid', code: next };
     },
   };
 }
@@ -76,7 +79,8 @@ describe('reconcileWithApi', () => {
         cip: '2001',
         amountMinor: 15050,
         currency: 'PEN',
-        operationNumber: recoveredOperationNumber('2001'),
+        // The search API has no operation number: the CIP alone names the payment.
+        operationNumber: null,
         transactionCode: 'code-for-2001',
         paidAt: new Date(NOW.getTime() - 600_000),
         source: 'reconcile',
@@ -87,7 +91,7 @@ describe('reconcileWithApi', () => {
     expect(report.totals).toEqual([{ currency: 'PEN', byKind: { payment_recovered: 15050, matched: 15050 } }]);
   });
 
-  it('reports every kind of disagreement without changing the store', async () => {
+  it('reports every kind of disagreement, changing the store only through applyPayment', async () => {
     const since = new Date(NOW.getTime() - 7 * 24 * 3600_000);
     await seed(store, [
       makeCode({ cip: '3001', status: 'pending' }),
@@ -137,8 +141,23 @@ describe('reconcileWithApi', () => {
     });
     expect(report.items.find((item) => item.cip === '3002')?.message).toContain('paid_after_expiry');
     expect(report.items.find((item) => item.cip === '3004')?.message).toContain('status 99 "Raro"');
+    // Doubtful payments are held for a person, never applied: action review, code in review.
+    expect(
+      report.items
+        .filter((item) => item.action === 'review')
+        .map((item) => item.cip)
+        .sort(),
+    ).toEqual(['3002', '3009']);
     expect(applied.map((notice) => notice.cip)).toEqual(['3009', '3002']);
-    expect(await store.listCodes({ limit: 1000 })).toEqual(before);
+    const after = await store.listCodes({ limit: 1000 });
+    const held = new Set(['3002', '3009']);
+    expect(after.codes.filter((code) => !held.has(code.cip ?? ''))).toEqual(
+      before.codes.filter((code) => !held.has(code.cip ?? '')),
+    );
+    expect(after.codes.filter((code) => held.has(code.cip ?? '')).map((code) => code.status)).toEqual([
+      'review',
+      'review',
+    ]);
     expect(report.period).toEqual({ from: since, to: NOW });
   });
 

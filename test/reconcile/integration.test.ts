@@ -50,24 +50,46 @@ describe('reconcileWithApi with the codes service and the fake PagoEfectivo', ()
     expect(again.items.find((item) => item.cip === missed)?.kind).toBe('matched');
   });
 
-  it('flags a payment of a code that expired here and reports a CIP deleted behind our back', async () => {
+  it('flags a late payment of a code that expired here for review and reports a CIP deleted behind our back', async () => {
     const late = await issue('ORD-3');
     const deleted = await issue('ORD-4');
     const lateCode = (await store.getCodeByCip(late))!;
+    await client.deleteCip(deleted);
+    await fake.advance(25 * 3_600_000);
     await store.updateCode(
-      { ...lateCode, status: 'expired', version: lateCode.version + 1, updatedAt: now },
+      { ...lateCode, status: 'expired', version: lateCode.version + 1, updatedAt: fake.now() },
       lateCode.version,
     );
-    await fake.pay(late);
-    await client.deleteCip(deleted);
+    await fake.pay(late, { allowExpired: true }); // paid after its expiry, no webhook target
     const report = await reconcileWithApi({ codes, client, store, now: () => fake.now() });
     const byCip = Object.fromEntries(report.items.map((item) => [item.cip, item]));
-    expect(byCip[late]).toMatchObject({ kind: 'payment_flagged', action: 'rejected', severity: 'critical' });
+    expect(byCip[late]).toMatchObject({ kind: 'payment_flagged', action: 'review', severity: 'critical' });
     expect(byCip[late]?.message).toContain('paid_after_expiry');
     expect(byCip[deleted]).toMatchObject({ kind: 'deleted_there', severity: 'warning' });
-    expect((await store.getCodeByCip(late))?.status).toBe('expired');
+    // Held for a person: never turned into paid by reconciliation.
+    expect(await store.getCodeByCip(late)).toMatchObject({ status: 'review', review: { reason: 'paid_after_expiry' } });
     const log = await codes.history(lateCode.id);
-    expect(log.at(-1)).toMatchObject({ type: 'payment_rejected', reason: 'paid_after_expiry', actor: 'reconciler' });
+    expect(log.at(-1)).toMatchObject({
+      type: 'review',
+      reason: 'paid_after_expiry',
+      actor: 'reconciler',
+      to: 'review',
+    });
+    expect(log.filter((entry) => entry.type === 'paid')).toEqual([]);
+  });
+
+  it("applies a payment made in time to a code that expired here and is still its order's code", async () => {
+    const cip = await issue('ORD-8');
+    const code = (await store.getCodeByCip(cip))!;
+    await store.updateCode({ ...code, status: 'expired', version: code.version + 1, updatedAt: now }, code.version);
+    await fake.pay(cip);
+    const report = await reconcileWithApi({ codes, client, store, now: () => fake.now() });
+    expect(report.items.find((item) => item.cip === cip)).toMatchObject({
+      kind: 'payment_recovered',
+      action: 'applied',
+    });
+    expect(await store.getCodeByCip(cip)).toMatchObject({ status: 'paid', payment: { source: 'reconcile' } });
+    expect((await codes.history(code.id)).at(-1)).toMatchObject({ type: 'paid', from: 'expired', to: 'paid' });
   });
 
   it('applies a recovered payment exactly once when several workers reconcile at the same time', async () => {

@@ -52,6 +52,7 @@ describe('fake pay()', () => {
     expect(report).toEqual({
       delivered: true,
       attempts: [{ status: 200 }],
+      retryAt: null,
       body,
       signature: '6ef202b861c049a326c9f4b6ef63c55f9a906f30448408605ae67876489aa663',
       cip,
@@ -63,19 +64,67 @@ describe('fake pay()', () => {
     expect(fake.getCip(cip)).toMatchObject({ state: 'paid', datePayment: new Date('2024-03-05T17:00:07Z') });
   });
 
-  it('retries a failed delivery exactly once', async () => {
+  it('retries a failed delivery exactly once, webhookRetryDelayMs (default 60 s) later on the fake clock', async () => {
     const flaky = await withCip([500, 200]);
     const first = await flaky.fake.pay(flaky.cip);
-    expect(first).toMatchObject({ delivered: true, attempts: [{ status: 500 }, { status: 200 }] });
+    const dueAt = new Date(flaky.fake.now().getTime() + 60_000);
+    expect(first).toMatchObject({ delivered: false, attempts: [{ status: 500 }], retryAt: dueAt });
+    expect(flaky.received).toHaveLength(1);
+    // Nothing happens before the retry is due; advance() past it makes the retry and reports it.
+    expect(await flaky.fake.advance(59_999)).toEqual([]);
+    expect(await flaky.fake.advance(1)).toEqual([first]);
+    expect(first).toMatchObject({ delivered: true, attempts: [{ status: 500 }, { status: 200 }], retryAt: null });
     expect(flaky.received[0]?.body).toBe(flaky.received[1]?.body);
+    expect(await flaky.fake.advance(3_600_000)).toEqual([]);
+    expect(flaky.received).toHaveLength(2);
+
     const down = await withCip(['throw']);
     const second = await down.fake.pay(down.cip);
+    expect(second).toMatchObject({ delivered: false, attempts: [{ error: 'merchant down' }] });
+    expect(await down.fake.deliverRetries()).toEqual([]); // not due yet
+    await down.fake.advance(60_000);
     expect(second).toMatchObject({
       delivered: false,
       attempts: [{ error: 'merchant down' }, { error: 'merchant down' }],
+      retryAt: null,
     });
     expect(down.received).toHaveLength(2);
+    expect(await down.fake.advance(3_600_000)).toEqual([]); // exactly one retry
+    expect(down.received).toHaveLength(2);
     expect(down.fake.getCip(down.cip)?.state).toBe('paid'); // PagoEfectivo's own state does not depend on delivery
+  });
+
+  it('retries at once with webhookRetryDelayMs: 0', async () => {
+    const received: number[] = [];
+    const fake = createFakePagoEfectivo({
+      ...CREDS,
+      start: START,
+      webhookRetryDelayMs: 0,
+      webhook: { handler: async () => new Response('', { status: received.push(1) === 1 ? 503 : 200 }) },
+    });
+    const client = createPagoEfectivoClient({ ...CREDS, fetch: fake.fetch, now: fake.now });
+    const { cip } = await client.createCip({
+      currency: 'PEN',
+      amount: '9.90',
+      transactionCode: 'Z',
+      userEmail: 'a@b.pe',
+    });
+    expect(await fake.pay(cip)).toMatchObject({
+      delivered: true,
+      attempts: [{ status: 503 }, { status: 200 }],
+      retryAt: null,
+    });
+  });
+
+  it('marks a CIP paid without any notification with notify: false (a missed webhook)', async () => {
+    const { fake, cip, received } = await withCip();
+    const report = await fake.pay(cip, { notify: false });
+    expect(report).toMatchObject({ delivered: false, attempts: [], retryAt: null });
+    expect(received).toEqual([]);
+    expect(fake.getCip(cip)).toMatchObject({ state: 'paid' });
+    expect((await fake.advance(3_600_000)).length).toBe(0);
+    // The notification can still be sent later, byte for byte.
+    expect(await fake.redeliver(cip)).toMatchObject({ delivered: true, body: report.body });
   });
 
   it('simulates partial, over and wrong-currency payments on demand', async () => {

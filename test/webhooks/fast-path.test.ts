@@ -201,6 +201,7 @@ describe('cip.paid fast path', () => {
       paidBody().replace('"transactionCode":"ORD-0001",', ''), // absent: other spellings must be looked for
       paidBody().replace('"data":{', '"data":{"x":"\\\\",'), // an escape anywhere: full walk
       paidBody().replace('"amount":150.5', '"amount":150.5,"amount":150.500'), // duplicate: last one wins
+      paidBody().replace('"operationNumber"', '"OperationNumber"'), // absent in this spelling: not "empty"
     ];
     for (const text of declined) expect(fastCipPaid(text, JSON.parse(text) as Record<string, unknown>)).toBeNull();
   });

@@ -77,25 +77,31 @@ describe.each(TRANSPORTS)('createWebhookHandler via $name', (transport) => {
     ['a currency mismatch', { currency: 'USD' }, 'review', 'currency_mismatch'],
     ['an unknown CIP', { cip: '9999999' }, 'rejected', 'unknown_cip'],
     ['a payment after expiry', { paymentDate: '2031-01-01T10:00:00-05:00' }, 'review', 'paid_after_expiry'],
-  ] as const)('answers %s 200 %s, records it once across a redelivery, never pays', async (_name, fields, kind, reason) => {
-    const { send, codes, onPaid, onRejected } = await setup({ store: memoryStore() });
-    const first = await send(signed(paidBody(fields)));
-    expect(first).toMatchObject({ status: 200, json: { status: kind, reason } });
-    const retry = await send(signed(paidBody(fields)));
-    expect(retry).toMatchObject({ status: 200, json: { status: kind, reason, duplicate: true } });
-    expect(codes.calls).toBe(1);
-    expect(codes.rejections).toHaveLength(1);
-    expect(onRejected).toHaveBeenCalledTimes(1);
-    expect(onRejected.mock.calls[0]?.[1]).toMatchObject({ kind, reason });
-    expect(onPaid).not.toHaveBeenCalled();
-    expect(codes.transitions).toBe(0);
-    if (kind === 'review') expect(codes.status(fields.cip ?? '2401557')).toBe('review');
-  });
+  ] as const)(
+    'answers %s 200 %s, records it once across a redelivery, never pays',
+    async (_name, fields, kind, reason) => {
+      const { send, codes, onPaid, onRejected } = await setup({ store: memoryStore() });
+      const first = await send(signed(paidBody(fields)));
+      expect(first).toMatchObject({ status: 200, json: { status: kind, reason } });
+      const retry = await send(signed(paidBody(fields)));
+      expect(retry).toMatchObject({ status: 200, json: { status: kind, reason, duplicate: true } });
+      expect(codes.calls).toBe(1);
+      expect(codes.rejections).toHaveLength(1);
+      expect(onRejected).toHaveBeenCalledTimes(1);
+      expect(onRejected.mock.calls[0]?.[1]).toMatchObject({ kind, reason });
+      expect(onPaid).not.toHaveBeenCalled();
+      expect(codes.transitions).toBe(0);
+      if (kind === 'review') expect(codes.status('2401557')).toBe('review');
+    },
+  );
 
   it('with refusedStatus: 422, answers a refused or held payment 422 as before, on the redelivery too', async () => {
     const { send, codes, onRejected } = await setup({ store: memoryStore(), refusedStatus: 422 });
     const body = paidBody({ amount: '100.00' });
-    expect(await send(signed(body))).toMatchObject({ status: 422, json: { status: 'review', reason: 'amount_mismatch' } });
+    expect(await send(signed(body))).toMatchObject({
+      status: 422,
+      json: { status: 'review', reason: 'amount_mismatch' },
+    });
     expect(await send(signed(body))).toMatchObject({
       status: 422,
       json: { status: 'review', reason: 'amount_mismatch', duplicate: true },

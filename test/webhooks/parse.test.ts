@@ -90,6 +90,17 @@ describe('parseWebhookEvent fields', () => {
     expect((await paid(paidBody({ transactionCode: 'ORD-9' }))).transactionCode).toBe('ORD-9');
   });
 
+  it('reads an empty, null or missing operationNumber as "" (the spec allows it; the CIP identifies the payment)', async () => {
+    const withNumber = paidBody();
+    for (const body of [
+      withNumber.replace('"operationNumber":"987654"', '"operationNumber":""'),
+      withNumber.replace('"operationNumber":"987654"', '"operationNumber":null'),
+      withNumber.replace('"operationNumber":"987654",', ''),
+    ]) {
+      expect(await paid(body)).toMatchObject({ cip: '2401557', amountMinor: 15050, operationNumber: '' });
+    }
+  });
+
   it('keeps an unrecognised paymentDate as text and leaves paidAt null rather than losing the payment', async () => {
     const event = await paid(paidBody({ paymentDate: '05/03/2024 12:00' }));
     expect(event.paidAt).toBeNull();
@@ -126,7 +137,9 @@ describe('parseWebhookEvent fields', () => {
     expect((await malformed('{"data":{}}')).details?.issues).toEqual([expect.objectContaining({ path: 'eventType' })]);
     const missing = await malformed('{"eventType":"cip.paid","data":{"cip":"1"}}');
     const paths = ((missing.details?.issues ?? []) as { path: string }[]).map((issue) => issue.path);
-    expect(paths).toEqual(expect.arrayContaining(['operationNumber', 'data.currency', 'data.amount']));
+    expect(paths).toEqual(expect.arrayContaining(['data.currency', 'data.amount']));
+    // The spec allows the operation number empty or absent: it is never what makes a body malformed.
+    expect(paths).not.toContain('operationNumber');
     expect(missing.message).toContain('data.currency');
     await malformed(paidBody({ cip: 'ABC-1' }));
     await malformed(Uint8Array.from([0x7b, 0xc3, 0x28, 0x7d]));

@@ -73,9 +73,10 @@ export function fastCipPaid(text: string, parsed: Record<string, unknown>): CipP
   // so `undefined` means "no key of that exact spelling" and the schema path must look for others.
   const fields = data as Record<string, unknown>;
   // The spec allows an empty operation number; the CIP then identifies the payment (a CIP is paid once).
+  // An absent key may be spelled otherwise (`OperationNumber`): the schema path looks for it.
   const rawOperation = parsed.operationNumber;
-  const operationNumber =
-    rawOperation === undefined || rawOperation === null || rawOperation === '' ? '' : identifier(rawOperation, 64);
+  if (rawOperation === undefined) return null;
+  const operationNumber = rawOperation === null || rawOperation === '' ? '' : identifier(rawOperation, 64);
   if (operationNumber === null) return null;
   const cip = identifier(fields.cip, 20);
   if (cip === null || !isDigits(cip)) return null;

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { CashCode } from '../../../src/model/code.js';
+import { mysqlStore } from '../../../src/storage/adapters/mysql.js';
 import { postgresStore } from '../../../src/storage/adapters/postgres.js';
 import { redisStore } from '../../../src/storage/adapters/redis.js';
 import { sqliteStore } from '../../../src/storage/adapters/sqlite.js';
@@ -51,8 +53,27 @@ export function postgresBackend(url: string, run: string): Backend {
     spec: { kind: 'postgres', url, prefix },
     open: () => postgresStore(pool, { tablePrefix: prefix }),
     cleanup: async () => {
-      const tables = ['events', 'log', 'counters', 'keys', 'orders', 'codes', 'schema_migrations'].map((name) => prefix + name);
+      const tables = ['events', 'log', 'counters', 'keys', 'orders', 'codes', 'schema_migrations'].map(
+        (name) => prefix + name,
+      );
       await pool.query(`DROP TABLE IF EXISTS ${tables.join(', ')} CASCADE`);
+      await pool.end();
+    },
+  };
+}
+
+/** Tables `pek_mp_<run>_*` in the MySQL / MariaDB database at `url` (the workers migrate them). */
+export function mysqlBackend(url: string, run: string): Backend {
+  const prefix = `pek_mp_${run}_`;
+  const pool = mysql.createPool({ uri: url, connectionLimit: 5 });
+  return {
+    spec: { kind: 'mysql', url, prefix },
+    open: () => mysqlStore(pool, { tablePrefix: prefix }),
+    cleanup: async () => {
+      const tables = ['events', 'log', 'counters', 'keys', 'orders', 'codes', 'schema_migrations'].map(
+        (name) => prefix + name,
+      );
+      await pool.query(`DROP TABLE IF EXISTS ${tables.join(', ')}`);
       await pool.end();
     },
   };

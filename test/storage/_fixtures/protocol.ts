@@ -4,7 +4,8 @@
 export type StoreSpec =
   | { kind: 'sqlite'; file: string; prefix: string }
   | { kind: 'postgres'; url: string; prefix: string }
-  | { kind: 'redis'; url: string; prefix: string };
+  | { kind: 'redis'; url: string; prefix: string }
+  | { kind: 'mysql'; url: string; prefix: string };
 
 /** One task, run by a worker as `calls` concurrent calls. */
 export type Task =

@@ -3,10 +3,12 @@
 // the parent sends over IPC with many concurrent calls and sends the results back.
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { createPagoEfectivoClient } from '../../../src/client/index.js';
 import { createCashCodes } from '../../../src/codes/index.js';
 import type { CashCode } from '../../../src/model/code.js';
+import { mysqlStore } from '../../../src/storage/adapters/mysql.js';
 import { postgresStore } from '../../../src/storage/adapters/postgres.js';
 import { redisStore } from '../../../src/storage/adapters/redis.js';
 import { sqliteStore } from '../../../src/storage/adapters/sqlite.js';
@@ -28,6 +30,13 @@ async function open(spec: StoreSpec): Promise<Opened> {
     pool.on('error', () => undefined);
     const store = postgresStore(pool, { tablePrefix: spec.prefix });
     // Every worker migrates at start-up, at the same time: the advisory lock must serialise them.
+    await store.migrate();
+    return { store, close: () => pool.end() };
+  }
+  if (spec.kind === 'mysql') {
+    const pool = mysql.createPool({ uri: spec.url, connectionLimit: 5 });
+    const store = mysqlStore(pool, { tablePrefix: spec.prefix });
+    // Every worker migrates at start-up, at the same time: the named lock must serialise them.
     await store.migrate();
     return { store, close: () => pool.end() };
   }
