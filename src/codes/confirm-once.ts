@@ -1,9 +1,9 @@
 import { GuardError, isPagoEfectivoKitError } from '../errors.js';
 import type { CashCode } from '../model/code.js';
 import type { ServiceContext } from './_context.js';
+import { confirmCipGone } from './confirm.js';
 import { createCodeId } from './ids.js';
 import { reexecute } from './lifecycle.js';
-import { confirmCipGone } from './confirm.js';
 
 /** How long a failed confirmation is replayed to other callers instead of asking the API again. */
 const FAILURE_TTL_MS = 2_000;

@@ -1,10 +1,10 @@
 import { GuardError, isPagoEfectivoKitError } from '../errors.js';
 import type { CashCode, PaymentOutcome, PaymentSource } from '../model/code.js';
-import type { PaymentObservation } from './judgement.js';
-import { observePayment } from './payment.js';
 import type { CipStatus } from '../model/provider.js';
 import { parseAmount } from '../money/index.js';
-import { log, type ServiceContext } from './_context.js';
+import type { ServiceContext } from './_context.js';
+import type { PaymentObservation } from './judgement.js';
+import { observePayment } from './payment.js';
 
 /** What PagoEfectivo says about a code's CIP. */
 export type CipCheck =

@@ -3,9 +3,9 @@ import type { Actor, CashCode } from '../model/code.js';
 import type { CreatedCip } from '../model/provider.js';
 import { formatAmount } from '../money/index.js';
 import { log, type ServiceContext } from './_context.js';
+import { checkCip, recordConfirmedPayment } from './confirm.js';
 import { isValidCodeId } from './ids.js';
 import type { IssueRequest } from './input.js';
-import { checkCip, recordConfirmedPayment } from './confirm.js';
 import { entryFor, record, transition } from './lifecycle.js';
 
 /** Why a code ended `failed`; written as the `creation_failed` entry's reason. */

@@ -49,7 +49,6 @@ async function applyMissed(
   status: CipStatus,
   theirs: TheirSide,
   codes: PaymentApplier,
-  now: Date,
 ): Promise<ReconcileItem> {
   const base = { ...about(code), theirs };
   if (theirs.amountMinor === null) {
@@ -111,7 +110,7 @@ export async function compareWithApi(
   switch (status.state) {
     case 'paid':
       if (ours === 'paid') return moneyCheck(code, theirs, base, 'Paid on both sides.');
-      return applyMissed(code, status, theirs, codes, now);
+      return applyMissed(code, status, theirs, codes);
     case 'pending':
       if (ours === 'pending') return moneyCheck(code, theirs, base, 'Pending on both sides.');
       if (ours === 'paid')

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.js';
-import type { CashCode, CodeStatus, PaymentNotice, PaymentOutcome } from '../model/code.js';
+import type { CashCode, CodeStatus } from '../model/code.js';
 import type { CashCodeProvider, CipStatus } from '../model/provider.js';
 import type { CashCodeStore, ListCodesFilter } from '../storage/contract.js';
 import { buildReport } from './_build.js';

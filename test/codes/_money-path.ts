@@ -4,20 +4,20 @@
  * webhook handler, all on the fake's clock), a fault-injecting store wrapper, and invariant checks.
  */
 import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createPagoEfectivoClient, type PagoEfectivoClient } from '../../src/client/index.js';
 import { type CashCodes, type CashCodesOptions, createCashCodes } from '../../src/codes/index.js';
 import { StorageError } from '../../src/errors.js';
 import type { CashCode, LifecycleEntry } from '../../src/model/code.js';
 import type { CodeEvent } from '../../src/model/events.js';
-import { Redis } from 'ioredis';
 import { postgresStore } from '../../src/storage/adapters/postgres.js';
 import { redisStore } from '../../src/storage/adapters/redis.js';
 import { sqliteStore } from '../../src/storage/adapters/sqlite.js';
 import type { CashCodeStore } from '../../src/storage/contract.js';
 import { memoryStore } from '../../src/storage/memory.js';
-import { createFakePagoEfectivo, type FakePagoEfectivo } from '../../src/testing/index.js';
 import type { FakePagoEfectivoOptions } from '../../src/testing/fake/types.js';
+import { createFakePagoEfectivo, type FakePagoEfectivo } from '../../src/testing/index.js';
 import { formatLimaTimestamp } from '../../src/time/index.js';
 import { createWebhookHandler, type WebhookHandlerOptions } from '../../src/webhooks/index.js';
 

@@ -7,11 +7,11 @@
  * its entry.
  */
 import { afterEach, describe, expect, test } from 'vitest';
+import { createPagoEfectivoClient } from '../../src/client/index.js';
+import { createCashCodes } from '../../src/codes/index.js';
 import { isPagoEfectivoKitError, ValidationError } from '../../src/errors.js';
 import { memoryStore } from '../../src/storage/memory.js';
 import { createFakePagoEfectivo } from '../../src/testing/index.js';
-import { createPagoEfectivoClient } from '../../src/client/index.js';
-import { createCashCodes } from '../../src/codes/index.js';
 import {
   ACCESS_KEY,
   allEvents,
@@ -28,8 +28,8 @@ import {
   order,
   SECRET,
   START,
-  type StoreFactory,
   STORES,
+  type StoreFactory,
   storeTitle,
   violations,
   type World,

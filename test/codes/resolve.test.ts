@@ -9,8 +9,8 @@ import type { CashCode } from '../../src/model/code.js';
 import {
   allEvents,
   createWorld,
-  entriesOf,
   EXPIRY_MS,
+  entriesOf,
   GRACE_MS,
   MINUTE,
   moneyTypes,

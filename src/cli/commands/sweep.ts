@@ -67,7 +67,13 @@ export const sweepCommand: CliCommand = {
         changed.push(...summary.changed);
         pendingEvents = summary.events?.pending ?? pendingEvents;
         const touched =
-          summary.expired + summary.paid + summary.review + summary.skipped + summary.unconfirmed + summary.errors + summary.released;
+          summary.expired +
+          summary.paid +
+          summary.review +
+          summary.skipped +
+          summary.unconfirmed +
+          summary.errors +
+          summary.released;
         io.stderr(
           `  batch ${run}: ${summary.expired} expired, ${summary.paid} paid, ${summary.review} to review, ` +
             `${summary.skipped} skipped, ${summary.unconfirmed} unconfirmed, ${summary.errors} error(s), ${summary.released} released`,

@@ -16,8 +16,8 @@
 import type { CashCodeStore } from '../contract.js';
 import { createPgCodeTable } from './_internal/postgres/codes.js';
 import { createPgKeyTable } from './_internal/postgres/keys.js';
-import { createPgRecords } from './_internal/postgres/records.js';
 import { type PgClient, type PgQuery, pgQuery } from './_internal/postgres/query.js';
+import { createPgRecords } from './_internal/postgres/records.js';
 import {
   isUndefinedTable,
   migrationScript,
