@@ -11,7 +11,14 @@
 
 // rendering
 export { renderVoucher } from './render.js';
-export type { DisplayLocale, PayPlace, RenderVoucherOptions, VoucherCode, VoucherMerchant } from './types.js';
+export type {
+  DisplayLocale,
+  PayPlace,
+  RenderVoucherOptions,
+  VoucherCode,
+  VoucherContact,
+  VoucherMerchant,
+} from './types.js';
 
 // reading a voucher file back
 export { readVoucherToken, VOUCHER_TOKEN_INFO_KEY } from './metadata.js';
