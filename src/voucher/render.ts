@@ -6,7 +6,7 @@ import { embedLogo } from './_internal/logo.js';
 import { buildContent } from './_internal/model.js';
 import { watermark } from './_internal/security.js';
 import { paintSheet, type Sheet } from './_internal/sheet.js';
-import { assertBuyerFacing, type RecordStamp, readClock, recordStamp } from './_internal/standing.js';
+import { voucherStandingOf } from './_internal/standing.js';
 import { writeVoucherMetadata } from './metadata.js';
 import { createVoucherToken, decodeVoucherTokenUnverified } from './token.js';
 import type { RenderVoucherOptions, VoucherCode } from './types.js';
@@ -39,29 +39,6 @@ async function resolveToken(
     );
   }
   return token;
-}
-
-/**
- * Decide what may be rendered for `code`: a voucher (`stamp` null) for a payable code, or with
- * `record: true` a record copy and its stamp. Shared by the PDF, e-mail and SMS renderers.
- * @internal
- */
-export function voucherStandingOf(
-  code: VoucherCode,
-  options: Pick<RenderVoucherOptions, 'now' | 'record'>,
-  where: string,
-): { now: Date; stamp: RecordStamp | null } & { code: VoucherCode & { cip: string } } {
-  if (!options || typeof options !== 'object') throw new ConfigurationError(`${where}: options are required.`);
-  if (options.record !== undefined && typeof options.record !== 'boolean') {
-    throw new ConfigurationError(`${where}: record must be true or false.`, { details: { option: 'record' } });
-  }
-  const now = readClock(options.now, where);
-  if (options.record === true) {
-    const stamp = recordStamp(code, now);
-    return { now, stamp, code: code as VoucherCode & { cip: string } };
-  }
-  assertBuyerFacing(code, now);
-  return { now, stamp: null, code };
 }
 
 /**

@@ -83,3 +83,26 @@ export function recordStamp<T extends StandingInput>(code: T, now: Date): Record
   if (code.status === 'expired' || code.expiresAt.getTime() <= now.getTime()) return 'expired';
   return 'copy';
 }
+
+/**
+ * Decide what may be rendered for `code`: a voucher (`stamp` null) for a payable code, or with
+ * `record: true` a record copy and its stamp. Shared by the PDF, e-mail and SMS renderers.
+ * @throws {ConfigurationError} `config_invalid` for missing options, a bad `now` or `record`.
+ */
+export function voucherStandingOf<T extends StandingInput>(
+  code: T,
+  options: { now?: () => Date; record?: boolean } | undefined,
+  where: string,
+): { now: Date; stamp: RecordStamp | null; code: T & { cip: string } } {
+  if (!options || typeof options !== 'object') throw new ConfigurationError(`${where}: options are required.`);
+  if (options.record !== undefined && typeof options.record !== 'boolean') {
+    throw new ConfigurationError(`${where}: record must be true or false.`, { details: { option: 'record' } });
+  }
+  const now = readClock(options.now, where);
+  if (options.record === true) {
+    const stamp = recordStamp(code, now);
+    return { now, stamp, code: code as T & { cip: string } };
+  }
+  assertBuyerFacing(code, now);
+  return { now, stamp: null, code };
+}
