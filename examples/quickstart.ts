@@ -80,8 +80,8 @@ console.log('   a repeated checkout for the same order returns the same code (cr
 step('3. Voucher: a watermarked PDF with a Code 128 barcode and a signed QR');
 const pdf = await renderVoucher(code, {
   merchant: { name: 'Tienda Ñandú S.A.C.' },
-  paymentConcept: order.paymentConcept,
   token: issued.voucherToken,
+  now: fake.now, // the fake's clock decides whether the code is still payable
 });
 mkdirSync(outDir, { recursive: true });
 const voucherPath = path.join(outDir, 'quickstart-voucher.pdf');

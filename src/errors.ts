@@ -67,6 +67,8 @@ export const ERROR_CODES = {
   key_invalid: 'A signing or verification key is malformed.',
   voucher_render_failed: 'The voucher PDF could not be rendered.',
   voucher_not_payable: 'The code has no CIP or is not pending, so no voucher or share link can be made for it.',
+  voucher_code_expired:
+    'The code is past its expiry, so no voucher, e-mail or SMS that a buyer could try to pay is made for it.',
   share_link_invalid: 'The share link token is unknown or malformed.',
   share_link_expired: 'The share link has expired.',
   share_link_locked: 'The share link is locked after too many wrong passcodes.',

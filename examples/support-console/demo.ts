@@ -42,7 +42,7 @@ export async function seedDemo(): Promise<DemoWorld> {
   });
   const keys = generateVoucherKeys({ kid: 'demo-2024' });
   const token = await createVoucherToken(code, keys.secretKey, { kid: keys.kid });
-  const pdf = await renderVoucher(code, { merchant: { name: 'Tienda Ñandú S.A.C.' }, token });
+  const pdf = await renderVoucher(code, { merchant: { name: 'Tienda Ñandú S.A.C.' }, token, now: fake.now });
   return { fake, store, codes, code, publicKeys: { [keys.kid]: keys.publicKey }, token, pdf };
 }
 

@@ -10,6 +10,14 @@ import { validateCipNumber, validateCreateCipInput, validateDateExpiry } from '.
 import { CreatedCipDataSchema, SearchDataSchema } from './response-schemas.js';
 import { createTransport, type TransportRequest, type TransportResult } from './transport.js';
 
+/**
+ * Headers of the create-CIP call beyond auth and content type. The official "Api CIP v1.1" PDF marks
+ * `Origin` (`web` / `android` / `ios`) mandatory in the create-CIP header table, and two production
+ * integrations send `Origin: web` (protocol notes §2 and §12). The notes document it for no other call,
+ * so authorization, search, update and delete do not send it.
+ */
+const CREATE_CIP_HEADERS: Readonly<Record<string, string>> = Object.freeze({ origin: 'web' });
+
 /** The PagoEfectivo REST client: the {@link CashCodeProvider} plus a few conveniences. */
 export interface PagoEfectivoClient extends CashCodeProvider {
   /** `'sandbox'` or `'production'`. */
@@ -97,7 +105,14 @@ export function createPagoEfectivoClient(options: PagoEfectivoClientOptions): Pa
       const body = buildCreateCipBody(valid);
       // Never retried: a timeout may hide a created CIP. Errors that leave the outcome open carry
       // `details.outcomeUnknown` (see isCreationOutcomeUnknown); the one-code-per-order guard decides.
-      const result = await call({ operation: 'createCip', method: 'POST', path: 'cips', body, idempotent: false });
+      const result = await call({
+        operation: 'createCip',
+        method: 'POST',
+        path: 'cips',
+        body,
+        idempotent: false,
+        headers: CREATE_CIP_HEADERS,
+      });
       const parsed = v.safeParse(CreatedCipDataSchema, result.envelope.data);
       if (!parsed.success) throw unexpectedResponse(result.context, result.status, '`data` is not a created CIP');
       return toCreatedCip(parsed.output, result.context, result.status);

@@ -23,6 +23,8 @@ export interface TransportRequest {
   token?: string;
   /** Whether the call may be repeated safely after a 5xx, timeout or network error. */
   idempotent: boolean;
+  /** Extra request headers (the protocol's `Origin` on create-CIP). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** A successful answer (2xx with envelope code 100). */
@@ -67,7 +69,7 @@ export function createTransport(options: ResolvedClientOptions): Transport {
   }
 
   async function attempt(request: TransportRequest, context: RequestContext): Promise<TransportResult> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
     let response: Response & { _data?: unknown };

@@ -13,11 +13,17 @@ export interface ExpiryPolicy {
   minHours?: number;
   /** Largest accepted request. Default 72. */
   maxHours?: number;
-  /** Move an expiry that lands on a Peruvian public holiday to the end of the next business day. */
+  /**
+   * Move an expiry that lands on a Peruvian public holiday to the end of the next business day.
+   * Default `true`: banks and many agents close on holidays, and a buyer must get a day to pay.
+   */
   extendOverHolidays?: boolean;
-  /** Same for Sundays. */
+  /** Same for Sundays. Default `false` (PagoEfectivo agents and banking apps work on Sundays). */
   extendOverSundays?: boolean;
-  /** Extra non-business Lima dates (`yyyy-MM-dd`), e.g. a decreed "día no laborable" or an election. */
+  /**
+   * Extra non-business Lima dates (`yyyy-MM-dd`): a decreed "día no laborable", a regional holiday of
+   * the merchant's region, an election day. Real calendar dates only, at most 1000. Default none.
+   */
   extraClosedDates?: readonly string[];
 }
 
@@ -34,18 +40,49 @@ export interface ResolvedExpiryPolicy {
 const HOUR_MS = 3_600_000;
 /** Longer than any run of consecutive holidays + Sundays; a guard against a misconfigured date list. */
 const MAX_EXTENSION_DAYS = 31;
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Years of decreed days stay far below this; more is a misconfiguration (e.g. a generated range). */
+const MAX_CLOSED_DATES = 1000;
 
 function positive(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigurationError(`policy.${name} must be a positive number of hours (got ${String(value)}).`);
+    throw new ConfigurationError(`policy.${name} must be a positive number of hours (got ${String(value)}).`, {
+      details: { option: `policy.${name}` },
+    });
   }
   return value;
 }
 
+/** Check merchant-supplied closed dates: an array of real `yyyy-MM-dd` calendar dates, deduplicated. */
+function closedDates(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > MAX_CLOSED_DATES) {
+    throw new ConfigurationError(
+      `policy.extraClosedDates must be an array of at most ${MAX_CLOSED_DATES} "yyyy-MM-dd" dates.`,
+      { details: { option: 'policy.extraClosedDates' } },
+    );
+  }
+  const seen = new Set<string>();
+  value.forEach((date: unknown, index) => {
+    const match = typeof date === 'string' ? DATE_PATTERN.exec(date) : null;
+    const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
+    const real = new Date(Date.UTC(year, month - 1, day));
+    if (!match || real.getUTCFullYear() !== year || real.getUTCMonth() !== month - 1 || real.getUTCDate() !== day) {
+      throw new ConfigurationError(
+        `policy.extraClosedDates[${index}] ${JSON.stringify(date)} must be a real calendar date like "2026-07-27".`,
+        { details: { option: `policy.extraClosedDates[${index}]` } },
+      );
+    }
+    seen.add(date as string);
+  });
+  return [...seen].sort();
+}
+
 /**
  * Fill in the defaults of an expiry policy and check it: `0 < minHours <= defaultHours <= maxHours`.
- * @throws {ConfigurationError} `config_invalid` naming the offending option.
+ * Defaults: `defaultHours` 24 (clamped into the bounds), `minHours` 1, `maxHours` 72,
+ * `extendOverHolidays` true, `extendOverSundays` false, `extraClosedDates` none.
+ * @throws {ConfigurationError} `config_invalid` naming the offending option (`details.option`).
  */
 export function resolveExpiryPolicy(policy: ExpiryPolicy = {}): ResolvedExpiryPolicy {
   const minHours = positive(policy.minHours ?? 1, 'minHours');
@@ -56,19 +93,22 @@ export function resolveExpiryPolicy(policy: ExpiryPolicy = {}): ResolvedExpiryPo
       `Expiry policy needs minHours <= defaultHours <= maxHours (got ${minHours} / ${defaultHours} / ${maxHours}).`,
     );
   }
-  const extraClosedDates = [...(policy.extraClosedDates ?? [])];
-  for (const date of extraClosedDates) {
-    if (!DATE_PATTERN.test(date)) {
-      throw new ConfigurationError(
-        `policy.extraClosedDates entry ${JSON.stringify(date)} must look like "2026-07-27".`,
-      );
-    }
+  const extraClosedDates = closedDates(policy.extraClosedDates);
+  if (policy.extendOverHolidays !== undefined && typeof policy.extendOverHolidays !== 'boolean') {
+    throw new ConfigurationError('policy.extendOverHolidays must be true or false.', {
+      details: { option: 'policy.extendOverHolidays' },
+    });
+  }
+  if (policy.extendOverSundays !== undefined && typeof policy.extendOverSundays !== 'boolean') {
+    throw new ConfigurationError('policy.extendOverSundays must be true or false.', {
+      details: { option: 'policy.extendOverSundays' },
+    });
   }
   return {
     defaultHours,
     minHours,
     maxHours,
-    extendOverHolidays: policy.extendOverHolidays === true,
+    extendOverHolidays: policy.extendOverHolidays ?? true,
     extendOverSundays: policy.extendOverSundays === true,
     extraClosedDates,
   };

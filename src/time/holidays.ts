@@ -17,32 +17,48 @@ export const PERU_HOLIDAY_YEARS: { readonly from: number; readonly to: number } 
 /**
  * Fixed-date holidays of Decreto Legislativo 713, art. 6, with the first year each applies.
  *
- * Sources (El Peruano, summarised by the national press):
- * - 9 Dec, Batalla de Ayacucho: Ley 31381, published 31 Dec 2021 → from 2022.
- * - 6 Aug, Batalla de Junín: Ley 31530, promulgated July 2022 → from 2022.
- * - 7 Jun, Batalla de Arica y Día de la Bandera: Ley 31788, approved "por insistencia" and published
- *   after 7 Jun 2023 (the press confirmed it was not in force that day) → first observed 2024.
- * - 23 Jul, Día de la Fuerza Aérea del Perú: Ley 31822, published July 2023; 23 Jul 2023 fell on a
- *   Sunday and payroll guidance applied it from 2024 → we apply it from 2024.
- * Every other date has been in DL 713 since before 2020.
+ * Checked 2026-12 against the texts of the amending laws and the press reports of their publication
+ * in El Peruano (no official gazette PDF was available to us, so "confirmed" below means the law's
+ * text as reproduced by legal sites plus at least one news report of its publication):
+ * - 9 Dec, Batalla de Ayacucho: Ley 31381 (approved by Congress 9 Dec 2021; its text rewrites DL 713
+ *   art. 6 with 9 Dec). First observed 9 Dec 2022 (Latina, Dec 2022: "tal como ya se había adelantado el
+ *   año pasado"). Confirmed.
+ * - 6 Aug, Batalla de Junín: Ley 31530 (approved 12 Jul 2022, published 26 Jul 2022 per
+ *   magazinjurisprudencial.com; its text lists both 6 Aug and 9 Dec). 6 Aug 2022 was reported as "el
+ *   primer feriado nacional por la Batalla de Junín" (connuestroperu.com). Confirmed.
+ * - 7 Jun, Batalla de Arica y Día de la Bandera: Ley 31788, approved "por insistencia" after the
+ *   executive's observation and published in El Peruano on 15 Jun 2023 (limay.pe, turiweb.pe), i.e.
+ *   after 7 Jun 2023 → first observed 2024 (Trome, archyde: "that holiday will apply from 2024").
+ *   Confirmed.
+ * - 23 Jul, Día de la Fuerza Aérea del Perú: Ley 31822 (amends Ley 16126, art. 4: "feriado nacional el
+ *   23 de julio de cada año"; libero.pe, hbanoticias.pe: "publicada en julio de 2023"). UNCERTAIN for
+ *   2023 only: its exact publication date was not found; Andina on 23 Jul 2023 still reports the law as
+ *   "aprobada" by Congress, while one Infobae article (2024) calls 2024 the second time it was
+ *   observed. 23 Jul 2023 was a Sunday; we apply it from 2024, which only matters for past dates.
+ * - Every other date (1 Jan, Jueves/Viernes Santo, 1 May, 29 Jun, 28–29 Jul, 30 Aug, 8 Oct, 1 Nov,
+ *   8 Dec, 25 Dec) was in DL 713 art. 6 before 2020, as the lists quoted in Leyes 31381 and 31530 show.
+ * Not law as of this check: a 2025 bill of the Congress labour committee to move 7 Jun, 23 Jul, 6 Aug and
+ * 1 Nov to the following Monday (Infobae, Diario Correo, Sep–Oct 2025). If it passes, this table must
+ * change; until then the dates above are projected to 2040.
  * "Días no laborables" decreed each year by the executive (e.g. bridge days) are NOT holidays:
- * banks and PagoEfectivo agents may open, and they are announced too late for a static table.
+ * banks and PagoEfectivo agents may open, and they are announced too late for a static table; merchants
+ * add them (and regional holidays) with the expiry policy's `extraClosedDates`.
  */
 const FIXED: readonly { month: number; day: number; name: string; since: number }[] = [
-  { month: 1, day: 1, name: 'Año Nuevo', since: 0 },
-  { month: 5, day: 1, name: 'Día del Trabajo', since: 0 },
-  { month: 6, day: 7, name: 'Batalla de Arica y Día de la Bandera', since: 2024 },
-  { month: 6, day: 29, name: 'San Pedro y San Pablo', since: 0 },
-  { month: 7, day: 23, name: 'Día de la Fuerza Aérea del Perú', since: 2024 },
-  { month: 7, day: 28, name: 'Fiestas Patrias', since: 0 },
-  { month: 7, day: 29, name: 'Fiestas Patrias', since: 0 },
-  { month: 8, day: 6, name: 'Batalla de Junín', since: 2022 },
-  { month: 8, day: 30, name: 'Santa Rosa de Lima', since: 0 },
-  { month: 10, day: 8, name: 'Combate de Angamos', since: 0 },
-  { month: 11, day: 1, name: 'Todos los Santos', since: 0 },
-  { month: 12, day: 8, name: 'Inmaculada Concepción', since: 0 },
-  { month: 12, day: 9, name: 'Batalla de Ayacucho', since: 2022 },
-  { month: 12, day: 25, name: 'Navidad del Señor', since: 0 },
+  { month: 1, day: 1, name: 'Año Nuevo', since: 0 }, // DL 713 art. 6 (1991)
+  { month: 5, day: 1, name: 'Día del Trabajo', since: 0 }, // DL 713 art. 6
+  { month: 6, day: 7, name: 'Batalla de Arica y Día de la Bandera', since: 2024 }, // Ley 31788 (15 Jun 2023)
+  { month: 6, day: 29, name: 'San Pedro y San Pablo', since: 0 }, // DL 713 art. 6
+  { month: 7, day: 23, name: 'Día de la Fuerza Aérea del Perú', since: 2024 }, // Ley 31822 (Jul 2023; 2023 uncertain)
+  { month: 7, day: 28, name: 'Fiestas Patrias', since: 0 }, // DL 713 art. 6
+  { month: 7, day: 29, name: 'Fiestas Patrias', since: 0 }, // DL 713 art. 6
+  { month: 8, day: 6, name: 'Batalla de Junín', since: 2022 }, // Ley 31530 (26 Jul 2022)
+  { month: 8, day: 30, name: 'Santa Rosa de Lima', since: 0 }, // DL 713 art. 6
+  { month: 10, day: 8, name: 'Combate de Angamos', since: 0 }, // DL 713 art. 6
+  { month: 11, day: 1, name: 'Todos los Santos', since: 0 }, // DL 713 art. 6
+  { month: 12, day: 8, name: 'Inmaculada Concepción', since: 0 }, // DL 713 art. 6
+  { month: 12, day: 9, name: 'Batalla de Ayacucho', since: 2022 }, // Ley 31381 (Dec 2021)
+  { month: 12, day: 25, name: 'Navidad del Señor', since: 0 }, // DL 713 art. 6
 ];
 
 function pad(value: number): string {
@@ -106,6 +122,7 @@ export function peruHolidays(year: number): PeruHoliday[] {
   assertYear(year);
   const easter = easterSunday(year);
   const list: PeruHoliday[] = [
+    // Movable feasts of DL 713 art. 6 ("Jueves Santo y Viernes Santo (movibles)").
     { date: shift(year, easter.month, easter.day, -3), name: 'Jueves Santo' },
     { date: shift(year, easter.month, easter.day, -2), name: 'Viernes Santo' },
   ];

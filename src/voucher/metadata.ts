@@ -9,9 +9,19 @@ import type { VoucherContent } from './_internal/model.js';
 /** The Info dictionary key that holds the voucher token. */
 export const VOUCHER_TOKEN_INFO_KEY = 'PagoEfectivoKitToken';
 
-/** Set title, author, subject, keywords, producer, language and dates, and store the token. */
-export function writeVoucherMetadata(doc: PDFDocument, content: VoucherContent, token: string, createdAt: Date): void {
-  const title = content.locale === 'en-US' ? 'Payment voucher' : 'Comprobante de pago';
+/** Set title, author, subject, keywords, producer, language and dates, and store the token (if any). */
+export function writeVoucherMetadata(
+  doc: PDFDocument,
+  content: VoucherContent,
+  token: string | null,
+  createdAt: Date,
+): void {
+  const english = content.locale === 'en-US';
+  const title = content.stamp
+    ? `${english ? 'Record copy' : 'Copia de registro'} (${content.stamp.word})`
+    : english
+      ? 'Payment voucher'
+      : 'Comprobante de pago';
   doc.setTitle(`${title} CIP ${content.cip}`, { showInWindowTitleBar: true });
   doc.setAuthor(content.merchantName);
   doc.setSubject(`PagoEfectivo CIP ${content.cip} · ${content.orderId} · ${content.amount}`);
@@ -21,6 +31,7 @@ export function writeVoucherMetadata(doc: PDFDocument, content: VoucherContent, 
   doc.setLanguage(content.locale);
   doc.setCreationDate(createdAt);
   doc.setModificationDate(createdAt);
+  if (token === null) return;
   const info = doc.context.lookup(doc.context.trailerInfo.Info, PDFDict);
   info.set(PDFName.of(VOUCHER_TOKEN_INFO_KEY), PDFString.of(token));
 }

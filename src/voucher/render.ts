@@ -4,9 +4,9 @@ import { A4, layoutA4 } from './_internal/layout-a4.js';
 import { layoutReceipt, RECEIPT_WIDTH } from './_internal/layout-receipt.js';
 import { embedLogo } from './_internal/logo.js';
 import { buildContent } from './_internal/model.js';
-import { assertPayable } from './_internal/payable.js';
 import { watermark } from './_internal/security.js';
 import { paintSheet, type Sheet } from './_internal/sheet.js';
+import { voucherStandingOf } from './_internal/standing.js';
 import { writeVoucherMetadata } from './metadata.js';
 import { createVoucherToken, decodeVoucherTokenUnverified } from './token.js';
 import type { RenderVoucherOptions, VoucherCode } from './types.js';
@@ -42,30 +42,41 @@ async function resolveToken(
 }
 
 /**
- * Render a payment voucher PDF for a pending code: merchant header, CIP with its Code 128, amount,
- * Lima expiry, payer, order, a QR code holding the signed voucher token, payment steps, places to
- * pay, and anti-forgery marks (diagonal watermark, microtext, the token in the PDF metadata).
+ * Render a payment voucher PDF for a payable code: merchant header, CIP with its Code 128, amount,
+ * Lima expiry, payer, order, payment concept (the code's stored `paymentConcept` unless the option
+ * overrides it), the merchant's terms (refund policy, contact, support hours), a QR code holding the
+ * signed voucher token (labelled as the merchant's verification mark, not a way to pay), payment
+ * steps, places to pay, and anti-forgery marks (diagonal watermark, microtext, the token in the PDF
+ * metadata).
+ *
+ * A code that cannot be paid — no CIP, status other than `pending`, or `expiresAt` at or before
+ * `now()` — is refused. With `record: true` the same code renders as a copy for the merchant's
+ * records instead: stamped PAGADO / VENCIDO / ANULADO (COPIA while still payable) across the page,
+ * with no barcode, no QR code and no payment steps.
  *
  * Text is drawn with the standard Helvetica fonts; characters they cannot encode are transliterated
  * (`Kővári` → `Kovari`), emoji are dropped and anything else becomes `?`, so no name ever makes
- * rendering fail. Barcodes are vector paths sized to scan from a 100 dpi print.
+ * rendering fail. Long merchant texts wrap and are cut with an ellipsis where they would leave the
+ * page. Barcodes are vector paths sized to scan from a 100 dpi print.
  *
- * @throws {VoucherError} `voucher_not_payable` for a code without a CIP or not pending; token errors
- * from `createVoucherToken`; `voucher_render_failed` if pdf-lib fails.
- * @throws {ConfigurationError} `config_invalid` for missing or invalid options (signing/token, logo, texts).
+ * @throws {VoucherError} `voucher_not_payable` for a code without a CIP or not pending (and, for
+ * record copies, a code without CIP, `reserving` or `failed`); `voucher_code_expired` for a pending
+ * code past its expiry; token errors from `createVoucherToken`; `voucher_render_failed` if pdf-lib fails.
+ * @throws {ConfigurationError} `config_invalid` for missing or invalid options (signing/token, logo,
+ * texts, `now`, `record`).
  */
 export async function renderVoucher(code: VoucherCode, options: RenderVoucherOptions): Promise<Uint8Array> {
-  assertPayable(code);
-  if (!options || typeof options !== 'object') throw new ConfigurationError('renderVoucher: options are required.');
+  const standing = voucherStandingOf(code, options, 'renderVoucher');
   const layout = options.layout ?? 'a4';
   if (layout !== 'a4' && layout !== 'receipt')
     throw new ConfigurationError('renderVoucher: layout must be "a4" or "receipt".');
-  const createdAt = options.creationDate ?? new Date();
+  const createdAt = options.creationDate ?? standing.now;
   if (!(createdAt instanceof Date) || Number.isNaN(createdAt.getTime())) {
     throw new ConfigurationError('renderVoucher: creationDate must be a valid Date.');
   }
-  const token = await resolveToken(code, options, createdAt);
-  const content = buildContent(code, options, createdAt);
+  // A record copy carries no token: it must not verify as a voucher anyone could pay.
+  const token = standing.stamp === null ? await resolveToken(standing.code, options, createdAt) : null;
+  const content = buildContent(standing.code, options, createdAt, standing.stamp);
   try {
     const doc = await PDFDocument.create({ updateMetadata: false });
     const logo = options.merchant.logo === undefined ? null : await embedLogo(doc, options.merchant.logo);

@@ -122,6 +122,17 @@ describe('package surface', () => {
     expect((await bundledPackages(ENTRIES['./webhooks'] as string)).has('valibot')).toBe(true);
   });
 
+  it('loads the PDF stack for e-mail only on first use, and never for SMS', async () => {
+    const email = await eagerGraph('src/voucher/email');
+    expect(email.modules.size).toBeGreaterThan(0);
+    expect([...email.packages].filter((name) => PDF.includes(name))).toEqual([]);
+    // …but the renderer is still reachable through import(), not removed.
+    const emailBundle = await bundledPackages('src/voucher/email');
+    expect(emailBundle.has('pdf-lib')).toBe(true);
+    const sms = await bundledPackages('src/voucher/sms');
+    expect([...sms].filter((name) => [...PDF, ...TIMEZONE].includes(name))).toEqual([]);
+  });
+
   it('keeps the PDF stack reachable from /voucher only', async () => {
     const packages = await bundledPackages(ENTRIES['./voucher'] as string);
     expect(packages.has('pdf-lib')).toBe(true);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigurationError, GuardError } from '../../src/errors.js';
 import {
   computeExpiry,
+  type ExpiryPolicy,
   extendToBusinessDay,
   formatLimaTimestamp,
   isBusinessDay,
@@ -38,15 +39,20 @@ const instants = fc.date({
 });
 const policies = fc
   .tuple(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 200 }))
-  .map(([min, a, b]) => ({ minHours: min, defaultHours: min + Math.min(a, b), maxHours: min + Math.max(a, b) }));
+  .map(([min, a, b]) => ({
+    minHours: min,
+    defaultHours: min + Math.min(a, b),
+    maxHours: min + Math.max(a, b),
+    extendOverHolidays: false,
+  }));
 
 describe('resolveExpiryPolicy', () => {
-  it('defaults to 24 h within 1–72 h and no extension', () => {
+  it('defaults to 24 h within 1–72 h, extended over holidays but not Sundays', () => {
     expect(resolveExpiryPolicy()).toEqual({
       defaultHours: 24,
       minHours: 1,
       maxHours: 72,
-      extendOverHolidays: false,
+      extendOverHolidays: true,
       extendOverSundays: false,
       extraClosedDates: [],
     });
@@ -60,8 +66,42 @@ describe('resolveExpiryPolicy', () => {
     [{ minHours: 5, defaultHours: 4 }],
     [{ defaultHours: 80 }],
     [{ extraClosedDates: ['27/07/2026'] }],
+    [{ extraClosedDates: ['2026-02-30'] }],
+    [{ extraClosedDates: ['2026-13-01'] }],
+    [{ extraClosedDates: '2026-07-27' }],
+    [{ extraClosedDates: [20260727] }],
+    [{ extendOverHolidays: 'yes' }],
   ])('refuses %j with a ConfigurationError', (policy) => {
-    expect(() => resolveExpiryPolicy(policy)).toThrow(ConfigurationError);
+    expect(() => resolveExpiryPolicy(policy as ExpiryPolicy)).toThrow(ConfigurationError);
+  });
+
+  it('names the offending field of a bad closed date and keeps good ones sorted and unique', () => {
+    try {
+      resolveExpiryPolicy({ extraClosedDates: ['2026-07-27', '2026-02-29'] });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as ConfigurationError).details).toEqual({ option: 'policy.extraClosedDates[1]' });
+      expect((error as ConfigurationError).message).toContain('extraClosedDates[1]');
+    }
+    expect(
+      resolveExpiryPolicy({ extraClosedDates: ['2026-12-24', '2024-02-29', '2026-12-24'] }).extraClosedDates,
+    ).toEqual(['2024-02-29', '2026-12-24']);
+  });
+
+  it('extends over holidays by default, so a 24 h code issued the day before 28 July lands on 30 July', () => {
+    // README's usage snippet: `issue` with no policy. 27 Jul 2026 10:00 + 24 h = 28 Jul (Fiestas Patrias).
+    const now = parseApiTimestamp('2026-07-27T10:00:00-05:00')!;
+    expect(formatLimaTimestamp(computeExpiry(resolveExpiryPolicy(), now))).toBe('2026-07-30T23:59:59-05:00');
+    const off = resolveExpiryPolicy({ extendOverHolidays: false });
+    expect(formatLimaTimestamp(computeExpiry(off, now))).toBe('2026-07-28T10:00:00-05:00');
+  });
+
+  it('treats merchant-supplied regional holidays as closed on top of the national calendar', () => {
+    // 2026-06-24 (Inti Raymi, a Cusco regional holiday) is a Wednesday and not a national holiday.
+    const now = parseApiTimestamp('2026-06-23T12:00:00-05:00')!;
+    const policy = resolveExpiryPolicy({ extraClosedDates: ['2026-06-24'] });
+    expect(formatLimaTimestamp(computeExpiry(policy, now))).toBe('2026-06-25T23:59:59-05:00');
   });
 });
 
@@ -88,7 +128,7 @@ describe('computeExpiry', () => {
     fc.assert(
       fc.property(instants, fc.integer({ min: 1, max: 72 }), fc.boolean(), (now, hours, sundays) => {
         const policy = resolveExpiryPolicy({ extendOverHolidays: true, extendOverSundays: sundays });
-        const plain = computeExpiry(resolveExpiryPolicy(), now, hours);
+        const plain = computeExpiry(resolveExpiryPolicy({ extendOverHolidays: false }), now, hours);
         const extended = computeExpiry(policy, now, hours);
         expect(isBusinessDay(extended, policy)).toBe(true);
         const day = limaCalendarDate(extended);
@@ -118,7 +158,11 @@ describe('computeExpiry', () => {
   });
 
   it('treats extraClosedDates as non-business and leaves Saturdays alone', () => {
-    const policy = resolveExpiryPolicy({ extendOverSundays: true, extraClosedDates: ['2026-07-27'] });
+    const policy = resolveExpiryPolicy({
+      extendOverHolidays: false,
+      extendOverSundays: true,
+      extraClosedDates: ['2026-07-27'],
+    });
     const saturday = parseApiTimestamp('2026-07-25T12:00:00-05:00')!;
     expect(extendToBusinessDay(saturday, policy)).toBe(saturday);
     const sunday = parseApiTimestamp('2026-07-26T12:00:00-05:00')!;

@@ -35,6 +35,10 @@ describe('light voucher entries', () => {
     expect(await packagesImportedBy('src/voucher/share.ts')).toEqual([]);
   });
 
+  it('the SMS renderer imports no package at all (no pdf-lib, bwip-js or date-fns)', async () => {
+    expect(await packagesImportedBy('src/voucher/sms.ts')).toEqual([]);
+  });
+
   it('voucher (the PDF entry) is where pdf-lib, bwip-js and date-fns-tz live', async () => {
     expect(await packagesImportedBy('src/voucher/index.ts')).toEqual(
       expect.arrayContaining(['bwip-js', 'date-fns-tz', 'date-fns/locale/es', 'pdf-lib', 'tweetnacl']),

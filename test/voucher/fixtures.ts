@@ -16,7 +16,12 @@ export const CODE: VoucherCode = {
   status: 'pending',
   payer: { firstName: 'José', lastName: 'Ñúñez Peña' },
 };
-export const OPTIONS = { merchant: { name: 'Tienda Ñandú S.A.C.' }, signing: KEYS, creationDate: CREATED };
+export const OPTIONS = {
+  merchant: { name: 'Tienda Ñandú S.A.C.' },
+  signing: KEYS,
+  creationDate: CREATED,
+  now: () => CREATED,
+};
 
 // An 8×4 px baseline JPEG (made with pdftoppm -jpeg).
 export const JPEG = Uint8Array.from(

@@ -39,15 +39,71 @@ async function inspect(
   const pdf = await renderVoucher(code, options);
   writeFileSync(`${file}.pdf`, pdf);
   execFileSync('pdftoppm', ['-png', '-r', '100', '-singlefile', `${file}.pdf`, file]);
-  const symbols = execFileSync('zbarimg', ['-q', `${file}.png`], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
-    .split('\n')
-    .filter(Boolean);
+  const symbols = scan(`${file}.png`);
   const text = execFileSync('pdftotext', ['-enc', 'UTF-8', `${file}.pdf`, '-'], { encoding: 'utf8' });
   const check = execFileSync('qpdf', ['--check', `${file}.pdf`], { encoding: 'utf8' });
   return { symbols, text, check, pdf };
+}
+
+/** Every symbol zbarimg decodes; none (exit status 4) is an empty list, not an error. */
+function scan(png: string): string[] {
+  try {
+    return execFileSync('zbarimg', ['-q', png], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')
+      .filter(Boolean);
+  } catch (error) {
+    if ((error as { status?: number }).status === 4) return [];
+    throw error;
+  }
+}
+
+interface Word {
+  text: string;
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+/** The page box and every word with its box, from `pdftotext -bbox` (points, origin top-left). */
+function layoutOf(pdf: Uint8Array): { width: number; height: number; words: Word[] } {
+  const file = path.join(folder, `bbox-${++counter}.pdf`);
+  writeFileSync(file, pdf);
+  const html = execFileSync('pdftotext', ['-bbox', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  const page = /<page width="([\d.]+)" height="([\d.]+)">/.exec(html);
+  const words = [
+    ...html.matchAll(/<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)<\/word>/g),
+  ].map((match) => ({
+    xMin: Number(match[1]),
+    yMin: Number(match[2]),
+    xMax: Number(match[3]),
+    yMax: Number(match[4]),
+    text: match[5] as string,
+  }));
+  return { width: Number(page?.[1]), height: Number(page?.[2]), words };
+}
+
+/** Assert every word lies inside the page and no two words overlap (a collision of laid-out texts). */
+function expectContained(pdf: Uint8Array, ignore: readonly string[] = []): void {
+  const { width, height, words } = layoutOf(pdf);
+  expect(words.length).toBeGreaterThan(40);
+  for (const word of words) {
+    expect(word.xMin, word.text).toBeGreaterThanOrEqual(0);
+    expect(word.yMin, word.text).toBeGreaterThanOrEqual(0);
+    expect(word.xMax, word.text).toBeLessThanOrEqual(width);
+    expect(word.yMax, word.text).toBeLessThanOrEqual(height);
+  }
+  // pdftotext splits rotated text (a record copy's stamp) into pieces: drop any piece of an ignored word.
+  const laid = words.filter((word) => !ignore.some((ignored) => ignored.includes(word.text)));
+  const tolerance = 0.5;
+  for (const [index, a] of laid.entries()) {
+    for (const b of laid.slice(index + 1)) {
+      const overlapX = Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin);
+      const overlapY = Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin);
+      const collide = overlapX > tolerance && overlapY > tolerance;
+      expect(collide, `"${a.text}" overlaps "${b.text}"`).toBe(false);
+    }
+  }
 }
 
 async function expectScannable(code: VoucherCode, symbols: string[]): Promise<void> {
@@ -83,9 +139,11 @@ if (missing.length > 0) {
           'Tienda Ñandú S.A.C.',
           'Lunes 30 de noviembre de 2026, 23:59 (hora de Lima)',
           'Paga el monto exacto; no se aceptan pagos parciales.',
-          'Verificación digital',
+          'Código de verificación del comercio',
+          'No sirve para pagar.',
           '¿Cómo pagar?',
-          'BCP, BBVA, Interbank, Scotiabank',
+          '¿Dónde pagar?',
+          'Banca por internet y apps',
         ]) {
           expect(text.replace(/\s+/g, ' ')).toContain(expected);
         }
@@ -120,6 +178,141 @@ if (missing.length > 0) {
         expect(pdf.length).toBeLessThanOrEqual(25 * 1024);
       }
     });
+
+    it.each(['a4', 'receipt'] as const)(
+      '%s: prints the concept stored on the code; an explicit option wins',
+      async (layout) => {
+        const stored = { ...CODE, paymentConcept: 'Suscripción anual Ñandú' };
+        const { text } = await inspect(stored, { ...OPTIONS, layout });
+        expect(text).toContain('CONCEPTO');
+        expect(text).toContain('Suscripción anual Ñandú');
+        const overridden = (await inspect(stored, { ...OPTIONS, layout, paymentConcept: 'Pedido #9' })).text;
+        expect(overridden).toContain('Pedido #9');
+        expect(overridden).not.toContain('Suscripción anual');
+        expect((await inspect(CODE, { ...OPTIONS, layout })).text).not.toContain('CONCEPTO');
+      },
+    );
+
+    it.each(['a4', 'receipt'] as const)('%s: a configured ¿Dónde pagar? list replaces the default', async (layout) => {
+      const whereToPay = [{ title: 'Agentes KasNet', detail: 'Más de 10 000 agentes en todo el Perú.' }];
+      const { text } = await inspect(CODE, { ...OPTIONS, layout, whereToPay });
+      expect(text).toContain('Agentes KasNet');
+      expect(text).not.toContain('Banca por internet y apps');
+    });
+
+    const LONG_MERCHANT = {
+      name: 'Comercializadora Internacional de Productos Andinos y Amazónicos Ñandú Sociedad Anónima Cerrada',
+      refundPolicy:
+        `Puedes pedir la devolución hasta 30 días después del pago escribiendo a soporte; el reembolso se procesa en un plazo de 5 a 10 días hábiles. ${'Condiciones adicionales aplican según el producto y el medio de pago. '.repeat(12)}`.trim(),
+      contact: {
+        phone: '+51 1 700-1234 anexo 5678 (central)',
+        email: 'atencion.al.cliente.devoluciones@comercializadora-nandu-peru.example.pe',
+        web: `https://comercializadora-nandu-peru.example.pe/ayuda/devoluciones/politica-completa/${'x'.repeat(90)}`,
+      },
+      supportHours: 'Lunes a viernes de 8:00 a 20:00, sábados de 9:00 a 13:00; domingos y feriados cerrado.',
+    };
+    const LONG_STEPS = Array.from(
+      { length: 6 },
+      (_, index) => `Paso ${index + 1}: ${'instrucción detallada para el comprador con el código {cip} '.repeat(3)}`,
+    );
+    const LONG_PLACES = Array.from({ length: 4 }, (_, index) => ({
+      title: `Canal de pago número ${index + 1} con un nombre larguísimo para probar`,
+      detail: 'Descripción del canal con horarios, montos máximos y condiciones particulares. '.repeat(2).trim(),
+    }));
+
+    it.each(['a4', 'receipt'] as const)(
+      '%s: the merchant block shows refund policy, contact and hours; nothing leaves the page or collides',
+      async (layout) => {
+        const merchant = {
+          name: 'Tienda Ñandú S.A.C.',
+          refundPolicy: 'Devoluciones hasta 7 días después del pago; el reembolso se procesa en 5 días hábiles.',
+          contact: { phone: '+51 1 700-1234', email: 'ayuda@nandu.pe', web: 'nandu.pe/ayuda' },
+          supportHours: 'Lunes a sábado, 9:00–18:00',
+        };
+        const { symbols, text, check, pdf } = await inspect(CODE, { ...OPTIONS, layout, merchant });
+        await expectScannable(CODE, symbols);
+        const flat = text.replace(/\s+/g, ' ');
+        for (const expected of [
+          'POLÍTICA DE DEVOLUCIONES',
+          'el reembolso se procesa en 5 días hábiles.',
+          'ATENCIÓN AL CLIENTE',
+          'Tel. +51 1 700-1234',
+          'ayuda@nandu.pe',
+          'nandu.pe/ayuda',
+          'Horario: Lunes a sábado, 9:00–18:00',
+        ]) {
+          expect(flat).toContain(expected);
+        }
+        expect(check).toContain('No syntax or stream encoding errors found');
+        expectContained(pdf);
+      },
+    );
+
+    it.each(['a4', 'receipt'] as const)(
+      '%s: the longest merchant texts, steps and places wrap or end with an ellipsis, inside the page',
+      async (layout) => {
+        const code = { ...CODE, paymentConcept: 'Concepto '.repeat(15).trim() };
+        const options = {
+          ...OPTIONS,
+          layout,
+          merchant: LONG_MERCHANT,
+          instructions: LONG_STEPS,
+          whereToPay: LONG_PLACES,
+        };
+        const { symbols, text, check, pdf } = await inspect(code, options);
+        await expectScannable(code, symbols);
+        const flat = text.replace(/\s+/g, ' ');
+        expect(flat).toContain('Puedes pedir la devolución hasta 30 días después del pago');
+        expect(flat).toContain('…');
+        expect(flat).toContain('Tel. +51 1 700-1234');
+        expect(flat).toContain('Paso 6:');
+        expect(flat).toContain('Canal de pago número 4');
+        // The footer is still there, after everything else.
+        expect(flat).toContain('Conserva este comprobante hasta completar tu pago.');
+        expect(check).toContain('No syntax or stream encoding errors found');
+        expectContained(pdf);
+        if (layout === 'a4') {
+          const { words } = layoutOf(pdf);
+          const footer = words.find((word) => word.text === 'Conserva');
+          const above = words.filter((word) => word !== footer && word.yMax > (footer?.yMin ?? 0) - 2);
+          // Below the footer rule only the footer's own lines remain.
+          expect(above.every((word) => word.yMin >= (footer?.yMin ?? 0) - 1)).toBe(true);
+        }
+      },
+    );
+
+    it.each(['a4', 'receipt'] as const)(
+      '%s: record copies are stamped PAGADO / VENCIDO / ANULADO and carry no barcode or QR',
+      async (layout) => {
+        const { signing: _signing, ...unsigned } = OPTIONS;
+        const cases = [
+          {
+            code: { ...CODE, status: 'paid' as const, payment: { paidAt: CREATED } },
+            word: 'PAGADO',
+            note: 'ya fue pagado',
+          },
+          { code: { ...CODE, status: 'expired' as const }, word: 'VENCIDO', note: 'venció' },
+          { code: CODE, word: 'VENCIDO', note: 'venció', now: () => new Date(CODE.expiresAt.getTime() + 1) },
+          { code: { ...CODE, status: 'cancelled' as const }, word: 'ANULADO', note: 'fue anulado' },
+        ];
+        for (const entry of cases) {
+          const options = { ...unsigned, layout, record: true, now: entry.now ?? unsigned.now };
+          const { symbols, text, check, pdf } = await inspect(entry.code, options);
+          expect(symbols).toEqual([]);
+          expect(await readVoucherToken(pdf)).toBeNull();
+          const flat = text.replace(/\s+/g, ' ');
+          expect(flat).toContain(entry.word);
+          expect(flat).toContain(entry.note);
+          expect(flat).toContain('NO SIRVE PARA PAGAR');
+          expect(flat).toContain('2748391');
+          expect(flat).not.toContain('¿Cómo pagar?');
+          expect(flat).not.toContain('Código de verificación del comercio');
+          expect(check).toContain('No syntax or stream encoding errors found');
+          // The big rotated stamp overlaps the page on purpose; everything else must not collide.
+          expectContained(pdf, [entry.word]);
+        }
+      },
+    );
 
     it('transliterates names Helvetica cannot encode', async () => {
       const code = { ...CODE, payer: { firstName: 'Ödön', lastName: 'Kővári 😀 中' } };

@@ -90,7 +90,12 @@ describe('renderVoucher', () => {
     const token = await createVoucherToken(CODE as Parameters<typeof createVoucherToken>[0], KEYS.secretKey, {
       kid: KEYS.kid,
     });
-    const pdf = await renderVoucher(CODE, { merchant: OPTIONS.merchant, token, creationDate: CREATED });
+    const pdf = await renderVoucher(CODE, {
+      merchant: OPTIONS.merchant,
+      token,
+      creationDate: CREATED,
+      now: OPTIONS.now,
+    });
     expect(await readVoucherToken(pdf)).toBe(token);
     const other = await createVoucherToken(
       { ...CODE, cip: '999' } as Parameters<typeof createVoucherToken>[0],
@@ -99,8 +104,9 @@ describe('renderVoucher', () => {
         kid: KEYS.kid,
       },
     );
-    expect(await failure(renderVoucher(CODE, { merchant: OPTIONS.merchant, token: other }))).toBe('config_invalid');
-    expect(await failure(renderVoucher(CODE, { merchant: OPTIONS.merchant }))).toBe('config_invalid');
+    const base = { merchant: OPTIONS.merchant, now: OPTIONS.now };
+    expect(await failure(renderVoucher(CODE, { ...base, token: other }))).toBe('config_invalid');
+    expect(await failure(renderVoucher(CODE, base))).toBe('config_invalid');
     expect(await failure(renderVoucher(CODE, { ...OPTIONS, token }))).toBe('config_invalid');
   });
 
@@ -108,6 +114,39 @@ describe('renderVoucher', () => {
     expect(await failure(renderVoucher({ ...CODE, cip: null }, OPTIONS))).toBe('voucher_not_payable');
     for (const status of ['paid', 'expired', 'cancelled', 'reserving', 'failed'] as const) {
       expect(await failure(renderVoucher({ ...CODE, status }, OPTIONS))).toBe('voucher_not_payable');
+    }
+  });
+
+  it('refuses a pending code once now() reaches its expiry, by the injected clock', async () => {
+    const at = (ms: number) => () => new Date(CODE.expiresAt.getTime() + ms);
+    expect(await failure(renderVoucher(CODE, { ...OPTIONS, now: at(-1000) }))).toBe('resolved');
+    expect(await failure(renderVoucher(CODE, { ...OPTIONS, now: at(0) }))).toBe('voucher_code_expired');
+    expect(await failure(renderVoucher(CODE, { ...OPTIONS, now: at(60_000) }))).toBe('voucher_code_expired');
+    // Without `now` the system clock decides: this fixture expired on 1 Dec 2026.
+    const { now: _now, ...systemClock } = OPTIONS;
+    const expected = Date.now() >= CODE.expiresAt.getTime() ? 'voucher_code_expired' : 'resolved';
+    expect(await failure(renderVoucher(CODE, systemClock))).toBe(expected);
+  });
+
+  it('renders record copies of paid, expired and cancelled codes, with no token and no signing needed', async () => {
+    const { signing: _signing, ...unsigned } = OPTIONS;
+    for (const code of [
+      { ...CODE, status: 'paid' as const, payment: { paidAt: CREATED } },
+      { ...CODE, status: 'expired' as const },
+      { ...CODE, status: 'cancelled' as const },
+      CODE, // still payable: a plain COPIA
+    ]) {
+      const pdf = await renderVoucher(code, { ...unsigned, record: true });
+      expect(await readVoucherToken(pdf)).toBeNull();
+      const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+      expect(doc.getTitle()).toMatch(/^Copia de registro \((PAGADO|VENCIDO|ANULADO|COPIA)\) CIP 2748391$/);
+    }
+    for (const code of [
+      { ...CODE, cip: null },
+      { ...CODE, status: 'reserving' as const },
+      { ...CODE, status: 'failed' as const },
+    ]) {
+      expect(await failure(renderVoucher(code, { ...unsigned, record: true }))).toBe('voucher_not_payable');
     }
   });
 
@@ -120,6 +159,14 @@ describe('renderVoucher', () => {
       { ...OPTIONS, whereToPay: Array.from({ length: 5 }, () => ({ title: 'x', detail: 'y' })) },
       { ...OPTIONS, creationDate: new Date(Number.NaN) },
       { ...OPTIONS, paymentConcept: 'x'.repeat(141) },
+      { ...OPTIONS, now: () => 'today' as unknown as Date },
+      { ...OPTIONS, now: new Date() as unknown as () => Date },
+      { ...OPTIONS, record: 'yes' as unknown as boolean },
+      { ...OPTIONS, merchant: { name: 'T', refundPolicy: '' } },
+      { ...OPTIONS, merchant: { name: 'T', refundPolicy: 'x'.repeat(1001) } },
+      { ...OPTIONS, merchant: { name: 'T', contact: 'tel' as unknown as { phone: string } } },
+      { ...OPTIONS, merchant: { name: 'T', contact: { phone: 'x'.repeat(41) } } },
+      { ...OPTIONS, merchant: { name: 'T', supportHours: 42 as unknown as string } },
     ];
     for (const options of cases) expect(await failure(renderVoucher(CODE, options))).toBe('config_invalid');
   });

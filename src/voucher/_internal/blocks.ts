@@ -3,18 +3,32 @@
  * returns the distance from the top edge where the next block may start.
  */
 import type { PDFImage } from 'pdf-lib';
-import { COLORS, drawBox, drawText, type Sheet, type TextOptions, wrapText } from './sheet.js';
+import { face, widthOf } from './fonts.js';
+import type { MerchantTerms, StampContent } from './model.js';
+import {
+  COLORS,
+  type DrawCommand,
+  drawBox,
+  drawText,
+  type Sheet,
+  type TextOptions,
+  wrapClamped,
+  wrapText,
+} from './sheet.js';
 import { code128Symbol, qrSymbol } from './symbols.js';
 import { drawSymbol } from './xobject.js';
 
-/** Queue wrapped text starting with its first baseline at `baseline`; returns the last baseline. */
+/**
+ * Queue wrapped text starting with its first baseline at `baseline`, at most `maxLines` lines (the
+ * last one ends with an ellipsis when text was cut); returns the last baseline.
+ */
 export function paragraph(
   sheet: Sheet,
   text: string,
-  at: { x: number; baseline: number; width: number; leading: number },
+  at: { x: number; baseline: number; width: number; leading: number; maxLines?: number },
   options: TextOptions,
 ): number {
-  const lines = wrapText(sheet, text, at.width, options);
+  const lines = wrapClamped(sheet, text, at.width, options, at.maxLines ?? Number.POSITIVE_INFINITY);
   const anchor = options.align === 'center' ? at.x + at.width / 2 : options.align === 'right' ? at.x + at.width : at.x;
   lines.forEach((line, index) => {
     drawText(sheet, line, anchor, at.baseline + index * at.leading, options);
@@ -69,11 +83,11 @@ export function field(
   );
 }
 
-/** Numbered steps with brand-coloured discs; returns the bottom of the last step. */
+/** Numbered steps with brand-coloured discs (each at most `maxLines` lines); returns the bottom of the last step. */
 export function steps(
   sheet: Sheet,
   items: readonly string[],
-  at: { x: number; y: number; width: number; size: number; gap: number; mono?: boolean },
+  at: { x: number; y: number; width: number; size: number; gap: number; mono?: boolean; maxLines?: number },
 ): number {
   let y = at.y;
   const disc = at.mono ? COLORS.ink : COLORS.brand;
@@ -94,7 +108,7 @@ export function steps(
     const last = paragraph(
       sheet,
       item,
-      { x: textX, baseline, width: at.x + at.width - textX, leading: at.size * 1.35 },
+      { x: textX, baseline, width: at.x + at.width - textX, leading: at.size * 1.35, maxLines: at.maxLines },
       { size: at.size },
     );
     y = last + at.size * 0.35 + at.gap;
@@ -126,4 +140,126 @@ export function notice(
 export function fitImage(image: PDFImage, maxWidth: number, maxHeight: number): { width: number; height: number } {
   const scale = Math.min(maxWidth / image.width, maxHeight / image.height);
   return { width: image.width * scale, height: image.height * scale };
+}
+
+/**
+ * The merchant's terms: refund policy (at most `refundLines` lines) and the contact lines, each
+ * wrapped to at most `contactLines` lines, under small labels. Two columns when `columns` is 2 (A4),
+ * one below the other otherwise (receipt). Returns the bottom of the block.
+ */
+export function termsBlock(
+  sheet: Sheet,
+  terms: MerchantTerms,
+  labels: { refund: string; support: string },
+  at: {
+    x: number;
+    y: number;
+    width: number;
+    size: number;
+    columns: 1 | 2;
+    refundLines: number;
+    contactLines: number;
+    framed?: boolean;
+  },
+): number {
+  const pad = at.framed ? 10 : 0;
+  const inner = { x: at.x + pad, y: at.y + pad, width: at.width - 2 * pad };
+  const labelSize = at.size * 0.85;
+  const leading = at.size * 1.3;
+  const section = (label: string, x: number, y: number, draw: (baseline: number) => number): number => {
+    drawText(sheet, label, x, y + labelSize, { size: labelSize, bold: true, color: COLORS.muted, spacing: 0.5 });
+    return draw(y + labelSize + at.size + 3);
+  };
+  const hasRefund = terms.refundPolicy !== null;
+  const hasContact = terms.contact.length > 0;
+  const gap = 16;
+  const twoColumns = at.columns === 2 && hasRefund && hasContact;
+  const refundWidth = twoColumns ? inner.width * 0.6 - gap / 2 : inner.width;
+  const contactX = twoColumns ? inner.x + refundWidth + gap : inner.x;
+  const contactWidth = twoColumns ? inner.width - refundWidth - gap : inner.width;
+  const commands = sheet.commands.length;
+  let bottom = inner.y;
+  let contactY = inner.y;
+  if (hasRefund) {
+    const last = section(labels.refund, inner.x, inner.y, (baseline) =>
+      paragraph(
+        sheet,
+        terms.refundPolicy as string,
+        { x: inner.x, baseline, width: refundWidth, leading, maxLines: at.refundLines },
+        { size: at.size },
+      ),
+    );
+    bottom = last + at.size * 0.4;
+    if (!twoColumns) contactY = bottom + 8;
+  }
+  if (hasContact) {
+    const last = section(labels.support, contactX, contactY, (first) => {
+      let baseline = first - leading;
+      for (const line of terms.contact) {
+        baseline = paragraph(
+          sheet,
+          line,
+          { x: contactX, baseline: baseline + leading, width: contactWidth, leading, maxLines: at.contactLines },
+          { size: at.size },
+        );
+      }
+      return baseline;
+    });
+    bottom = Math.max(bottom, last + at.size * 0.4);
+  }
+  bottom += pad;
+  if (at.framed) {
+    // The frame goes under the text: insert it before the commands the block queued.
+    const frame: DrawCommand = (painter, top) => {
+      painter.rect(at.x, top(bottom), at.width, bottom - at.y, COLORS.paper, COLORS.line);
+    };
+    sheet.commands.splice(commands, 0, frame);
+  }
+  return bottom;
+}
+
+/**
+ * A record copy's stamp: the word in large red capitals, rotated across the middle of the page, semi
+ * transparent so the copy stays readable. Real text (not outlines), so the stamp is in the copy's text.
+ */
+export function stampAcross(stamp: StampContent, page: { width: number; center: number }): DrawCommand {
+  return (painter, top) => {
+    const bold = face(true);
+    const angle = 30;
+    // Size the word so that its rotated extent fits 80 % of the page width.
+    const unit = widthOf(bold, stamp.word, 1);
+    const size = Math.min(110, (page.width * 0.8) / (unit * Math.cos((angle * Math.PI) / 180)));
+    const length = unit * size;
+    const radians = (angle * Math.PI) / 180;
+    const x = page.width / 2 - (length / 2) * Math.cos(radians) + size * 0.35 * Math.sin(radians);
+    const y = top(page.center) - (length / 2) * Math.sin(radians) - size * 0.35 * Math.cos(radians);
+    painter.rotatedText(stamp.word, x, y, bold, size, COLORS.stamp, angle, 0.28);
+  };
+}
+
+/** The band that replaces the barcode on a record copy: the stamp word and why it cannot be paid. */
+export function recordBand(
+  sheet: Sheet,
+  stamp: StampContent,
+  noBarcode: string,
+  at: { x: number; y: number; width: number; size: number },
+): number {
+  const options: TextOptions = { size: at.size, bold: true, align: 'center', color: COLORS.stamp };
+  const word = { size: at.size * 2.2, bold: true, align: 'center', color: COLORS.stamp, spacing: 2 } as const;
+  const note = wrapClamped(sheet, stamp.note, at.width - 20, { size: at.size }, 3);
+  const code = wrapClamped(sheet, noBarcode, at.width - 20, options, 2);
+  const height = at.size * (2.6 + (note.length + code.length) * 1.35 + 1.1);
+  drawBox(sheet, { x: at.x, y: at.y, width: at.width, height }, COLORS.paper, COLORS.stamp);
+  const center = at.x + at.width / 2;
+  let baseline = at.y + at.size * 2.6;
+  drawText(sheet, stamp.word, center, baseline, word);
+  for (const line of note) {
+    baseline += at.size * 1.35;
+    drawText(sheet, line, center, baseline, { size: at.size, align: 'center' });
+  }
+  for (const line of code) {
+    baseline += at.size * 1.35;
+    drawText(sheet, line, center, baseline, options);
+  }
+  return at.y + height;
 }

@@ -1,6 +1,11 @@
 /**
  * The fixed wording of a voucher in each supported locale, and the default payment steps and
  * places to pay. Placeholders: `{cip}`, `{amount}`, `{merchant}`.
+ *
+ * The default places to pay are deliberately generic. The protocol notes (shared research of the
+ * API, 2017–2023 sources) list no payment channels at all, and PagoEfectivo's network of banks,
+ * agents and shops changes over time, so naming brands here would be an unverified claim printed on
+ * every voucher. Merchants pass `whereToPay` with the channels their contract lists.
  */
 import type { DisplayLocale } from '../../time/display.js';
 
@@ -26,6 +31,16 @@ export interface VoucherCopy {
   qrCaption: string;
   qrHint: string;
   keep: string;
+  refundTitle: string;
+  supportTitle: string;
+  phone: string;
+  hours: string;
+  /** Record copies: the stamp word, a one-line explanation, and what replaces the barcode/QR. */
+  stamps: Readonly<Record<'paid' | 'expired' | 'cancelled' | 'copy', { word: string; note: string }>>;
+  paidOn: string;
+  noBarcode: string;
+  noQr: string;
+  recordKeep: string;
   issued: string;
   reference: string;
   watermarkExpiry: string;
@@ -45,9 +60,24 @@ const ES: VoucherCopy = {
   exactAmount: 'Paga el monto exacto; no se aceptan pagos parciales.',
   howToPay: '¿Cómo pagar?',
   whereToPay: '¿Dónde pagar?',
-  qrCaption: 'Verificación digital',
-  qrHint: 'Comprueba la autenticidad de este comprobante escaneando el código QR.',
+  qrCaption: 'Código de verificación del comercio',
+  qrHint:
+    'No sirve para pagar. El comercio lo escanea para comprobar que este comprobante es auténtico. Para pagar, da el código CIP.',
   keep: 'Conserva este comprobante hasta completar tu pago. Pasada la fecha de vencimiento, el código CIP expira y ya no podrá pagarse.',
+  refundTitle: 'POLÍTICA DE DEVOLUCIONES',
+  supportTitle: 'ATENCIÓN AL CLIENTE',
+  phone: 'Tel.',
+  hours: 'Horario:',
+  stamps: {
+    paid: { word: 'PAGADO', note: 'Este código ya fue pagado. No lo vuelvas a pagar.' },
+    expired: { word: 'VENCIDO', note: 'Este código venció y ya no puede pagarse.' },
+    cancelled: { word: 'ANULADO', note: 'Este código fue anulado y ya no puede pagarse.' },
+    copy: { word: 'COPIA', note: 'Copia de registro. Para pagar, usa el comprobante original.' },
+  },
+  paidOn: 'Pagado el',
+  noBarcode: 'SIN CÓDIGO DE BARRAS: ESTA COPIA NO SIRVE PARA PAGAR',
+  noQr: 'Copia de registro sin código QR',
+  recordKeep: 'Copia para los registros del comercio. No sirve para pagar: no lleva código de barras ni código QR.',
   issued: 'Emitido el',
   reference: 'Ref.',
   watermarkExpiry: 'VENCE',
@@ -60,15 +90,15 @@ const ES: VoucherCopy = {
   places: [
     {
       title: 'Banca por internet y apps',
-      detail: 'BCP, BBVA, Interbank, Scotiabank y otras entidades: busca «PagoEfectivo» en pago de servicios.',
+      detail: 'En la web o app de tu banco, busca «PagoEfectivo» en pago de servicios e ingresa el código CIP.',
     },
     {
-      title: 'Agentes y agencias',
-      detail: 'Agentes y agencias BCP, BBVA, Interbank y Scotiabank; Kasnet y Western Union.',
+      title: 'Agentes y agencias bancarias',
+      detail: 'Indica que pagarás a PagoEfectivo y da el código CIP en un agente o agencia afiliada.',
     },
     {
       title: 'Bodegas y comercios',
-      detail: 'Bodegas y establecimientos afiliados que muestran el distintivo de PagoEfectivo.',
+      detail: 'Establecimientos afiliados que muestran el distintivo de PagoEfectivo.',
     },
   ],
 };
@@ -85,9 +115,23 @@ const EN: VoucherCopy = {
   exactAmount: 'Pay the exact amount; partial payments are not accepted.',
   howToPay: 'How to pay',
   whereToPay: 'Where to pay',
-  qrCaption: 'Digital verification',
-  qrHint: 'Scan the QR code to check that this voucher is genuine.',
+  qrCaption: 'Merchant verification code',
+  qrHint: 'Not for payment. The merchant scans it to check that this voucher is genuine. To pay, give the CIP code.',
   keep: 'Keep this voucher until you have paid. After the expiry date the CIP code expires and can no longer be paid.',
+  refundTitle: 'REFUND POLICY',
+  supportTitle: 'CUSTOMER SUPPORT',
+  phone: 'Tel.',
+  hours: 'Hours:',
+  stamps: {
+    paid: { word: 'PAID', note: 'This code has already been paid. Do not pay it again.' },
+    expired: { word: 'EXPIRED', note: 'This code has expired and can no longer be paid.' },
+    cancelled: { word: 'CANCELLED', note: 'This code was cancelled and can no longer be paid.' },
+    copy: { word: 'COPY', note: 'Record copy. To pay, use the original voucher.' },
+  },
+  paidOn: 'Paid on',
+  noBarcode: 'NO BARCODE: THIS COPY CANNOT BE USED TO PAY',
+  noQr: 'Record copy without QR code',
+  recordKeep: 'Copy for the merchant’s records. It cannot be used to pay: it has no barcode and no QR code.',
   issued: 'Issued on',
   reference: 'Ref.',
   watermarkExpiry: 'EXPIRES',
@@ -100,11 +144,11 @@ const EN: VoucherCopy = {
   places: [
     {
       title: 'Online banking and apps',
-      detail: 'BCP, BBVA, Interbank, Scotiabank and other banks: look for "PagoEfectivo" under bill payments.',
+      detail: 'In your bank’s website or app, look for "PagoEfectivo" under bill payments and enter the CIP code.',
     },
     {
-      title: 'Agents and branches',
-      detail: 'BCP, BBVA, Interbank and Scotiabank agents and branches; Kasnet and Western Union.',
+      title: 'Bank agents and branches',
+      detail: 'Say you are paying PagoEfectivo and give the CIP code at an affiliated agent or branch.',
     },
     { title: 'Corner shops', detail: 'Affiliated shops (bodegas) showing the PagoEfectivo sign.' },
   ],

@@ -7,7 +7,22 @@ import { formatMoney } from '../../money/index.js';
 import { type DisplayLocale, formatLimaDateTime, formatLimaShort } from '../../time/display.js';
 import type { RenderVoucherOptions, VoucherCode } from '../types.js';
 import { fillPlaceholders, type PayPlace, type VoucherCopy, voucherCopy } from './copy.js';
+import type { RecordStamp } from './standing.js';
 import { toAscii, toWinAnsi } from './winansi.js';
+
+/** The merchant's terms, checked: each absent field is `null`; `contact` lists the lines to print. */
+export interface MerchantTerms {
+  refundPolicy: string | null;
+  /** Ready-to-print lines: `Tel. …`, the e-mail, the web address, `Horario: …`. */
+  contact: string[];
+}
+
+/** A record copy's stamp: the big word across the page and its explanation. */
+export interface StampContent {
+  kind: RecordStamp;
+  word: string;
+  note: string;
+}
 
 /** The checked, display-ready content of one voucher. */
 export interface VoucherContent {
@@ -20,6 +35,9 @@ export interface VoucherContent {
   payerName: string | null;
   orderId: string;
   concept: string | null;
+  terms: MerchantTerms | null;
+  /** Set on record copies: no barcode, no QR, no payment steps. */
+  stamp: StampContent | null;
   steps: string[];
   places: PayPlace[];
   issued: string;
@@ -39,11 +57,32 @@ function text(value: unknown, path: string, max: number): string {
   return clean;
 }
 
-/** Build the content of a voucher from a payable code and the render options. */
+function optionalText(value: unknown, path: string, max: number): string | null {
+  return value === undefined || value === null ? null : text(value, path, max);
+}
+
+/** Check the merchant's terms block; `null` when the merchant gave none of its fields. */
+export function merchantTerms(merchant: RenderVoucherOptions['merchant'], copy: VoucherCopy): MerchantTerms | null {
+  const contact = merchant?.contact;
+  if (contact !== undefined && (contact === null || typeof contact !== 'object')) {
+    invalid('merchant.contact', 'must be an object { phone?, email?, web? }');
+  }
+  const refundPolicy = optionalText(merchant?.refundPolicy, 'merchant.refundPolicy', 1000);
+  const phone = optionalText(contact?.phone, 'merchant.contact.phone', 40);
+  const email = optionalText(contact?.email, 'merchant.contact.email', 120);
+  const web = optionalText(contact?.web, 'merchant.contact.web', 200);
+  const hours = optionalText(merchant?.supportHours, 'merchant.supportHours', 120);
+  const lines = [phone && `${copy.phone} ${phone}`, email, web, hours && `${copy.hours} ${hours}`];
+  const printed = lines.filter((line): line is string => typeof line === 'string');
+  return refundPolicy === null && printed.length === 0 ? null : { refundPolicy, contact: printed };
+}
+
+/** Build the content of a voucher (or, with `stamp`, of a record copy) from a code and the options. */
 export function buildContent(
   code: VoucherCode & { cip: string },
   options: RenderVoucherOptions,
   issuedAt: Date,
+  stamp: RecordStamp | null = null,
 ): VoucherContent {
   const locale = options.locale ?? 'es-PE';
   if (locale !== 'es-PE' && locale !== 'en-US') invalid('locale', 'must be "es-PE" or "en-US"');
@@ -70,7 +109,13 @@ export function buildContent(
     expiry: formatLimaDateTime(code.expiresAt, { locale, capitalize: true }),
     payerName: toWinAnsi(payer) || null,
     orderId,
-    concept: options.paymentConcept === undefined ? null : text(options.paymentConcept, 'paymentConcept', 140),
+    // An explicit option wins; otherwise the concept stored on the code at issue.
+    concept:
+      options.paymentConcept !== undefined
+        ? text(options.paymentConcept, 'paymentConcept', 140)
+        : optionalText(code.paymentConcept, 'code.paymentConcept', 140),
+    terms: merchantTerms(options.merchant, copy),
+    stamp: stamp === null ? null : stampContent(stamp, code, copy, locale),
     steps: steps.map((step, index) => fillPlaceholders(text(step, `instructions[${index}]`, 240), values)),
     places: places.map((place, index) => ({
       title: text(place?.title, `whereToPay[${index}].title`, 60),
@@ -83,4 +128,14 @@ export function buildContent(
     watermark: mark,
     microtext: mark,
   };
+}
+
+function stampContent(kind: RecordStamp, code: VoucherCode, copy: VoucherCopy, locale: DisplayLocale): StampContent {
+  const { word, note } = copy.stamps[kind];
+  const paidAt = kind === 'paid' ? code.payment?.paidAt : undefined;
+  const when =
+    paidAt instanceof Date && !Number.isNaN(paidAt.getTime())
+      ? ` ${copy.paidOn} ${formatLimaShort(paidAt, locale)}.`
+      : '';
+  return { kind, word, note: `${note}${when}` };
 }

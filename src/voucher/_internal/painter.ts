@@ -14,6 +14,20 @@ export interface Painter {
   raw(ops: string): void;
   /** One line of text with its baseline at `y`. */
   text(text: string, x: number, y: number, font: Face, size: number, color: Color, spacing?: number): void;
+  /**
+   * One line of text rotated `angle` degrees counter-clockwise about its start `(x, y)`, with fill
+   * opacity `alpha`; self-contained (`q … Q`), so it leaves the painter's colour and font state alone.
+   */
+  rotatedText(
+    text: string,
+    x: number,
+    y: number,
+    font: Face,
+    size: number,
+    color: Color,
+    angle: number,
+    alpha: number,
+  ): void;
   /** A rectangle, filled and/or stroked (0.75 pt) at its edges. */
   rect(x: number, y: number, width: number, height: number, fill?: Color, border?: Color): void;
   /** A filled circle. */
@@ -68,6 +82,22 @@ export function createPainter(doc: PDFDocument): Painter {
     if (op !== stroke) ops += `${op}\n`;
     stroke = op;
   };
+  const fontName = (face: Face): string => {
+    let name = fonts.get(face.name);
+    if (!name) {
+      name = `F${fonts.size + 1}`;
+      fonts.set(face.name, name);
+    }
+    return name;
+  };
+  const stateName = (alpha: number): string => {
+    let name = states.get(alpha);
+    if (!name) {
+      name = `G${states.size + 1}`;
+      states.set(alpha, name);
+    }
+    return name;
+  };
   const xobject = (ref: PDFRef): string => {
     let name = xobjects.get(ref);
     if (!name) {
@@ -83,18 +113,21 @@ export function createPainter(doc: PDFDocument): Painter {
     },
     text(text, x, y, face, size, color, spacing = 0) {
       setFill(color);
-      let name = fonts.get(face.name);
-      if (!name) {
-        name = `F${fonts.size + 1}`;
-        fonts.set(face.name, name);
-      }
-      const tf = `/${name} ${num(size)} Tf`;
+      const tf = `/${fontName(face)} ${num(size)} Tf`;
       let head = 'BT';
       if (tf !== font) head += ` ${tf}`;
       if (spacing !== charSpacing) head += ` ${num(spacing)} Tc`;
       font = tf;
       charSpacing = spacing;
       ops += `${head} ${num(x)} ${num(y)} Td ${literal(encodeWinAnsi(text))} Tj ET\n`;
+    },
+    rotatedText(text, x, y, face, size, color, angle, alpha) {
+      const radians = (angle * Math.PI) / 180;
+      const [cos, sin] = [Math.cos(radians), Math.sin(radians)];
+      const matrix = [cos, sin, -sin, cos, x, y].map(num).join(' ');
+      ops +=
+        `q /${stateName(alpha)} gs ${colorOps(color, false)} BT /${fontName(face)} ${num(size)} Tf 0 Tc ` +
+        `${matrix} Tm ${literal(encodeWinAnsi(text))} Tj ET Q\n`;
     },
     rect(x, y, width, height, fillColor, border) {
       if (fillColor) setFill(fillColor);
@@ -131,12 +164,7 @@ export function createPainter(doc: PDFDocument): Painter {
       ops += `q ${num(a)} ${num(b)} ${num(c)} ${num(d)} ${num(e)} ${num(f)} cm /${xobject(ref)} Do Q\n`;
     },
     opacity(alpha) {
-      let name = states.get(alpha);
-      if (!name) {
-        name = `G${states.size + 1}`;
-        states.set(alpha, name);
-      }
-      return name;
+      return stateName(alpha);
     },
     finish(page) {
       const context = doc.context;

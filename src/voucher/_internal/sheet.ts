@@ -20,7 +20,10 @@ export interface Sheet {
 }
 
 /** The palette: ink, muted ink, hairlines, card fill and the brand yellow. */
-export const COLORS: Record<'ink' | 'muted' | 'line' | 'card' | 'brand' | 'brandInk' | 'notice' | 'paper', Color> = {
+export const COLORS: Record<
+  'ink' | 'muted' | 'line' | 'card' | 'brand' | 'brandInk' | 'notice' | 'paper' | 'stamp',
+  Color
+> = {
   ink: rgb(0.11, 0.13, 0.17),
   paper: rgb(1, 1, 1),
   muted: rgb(0.42, 0.45, 0.5),
@@ -29,6 +32,8 @@ export const COLORS: Record<'ink' | 'muted' | 'line' | 'card' | 'brand' | 'brand
   brand: rgb(1, 0.8, 0),
   brandInk: rgb(0.16, 0.13, 0),
   notice: rgb(1, 0.965, 0.85),
+  // Record-copy stamps: an ink red, so a copy never passes for a voucher at a glance.
+  stamp: rgb(0.75, 0.08, 0.1),
 };
 
 /** Options of {@link drawText}. */
@@ -92,6 +97,25 @@ export function wrapText(sheet: Sheet, text: string, maxWidth: number, options: 
   }
   if (line) lines.push(line);
   return lines;
+}
+
+/**
+ * `text` wrapped to `maxWidth` and cut to at most `maxLines` lines; when text is left over, the last
+ * line ends with an ellipsis (so a reader knows it was cut).
+ */
+export function wrapClamped(
+  sheet: Sheet,
+  text: string,
+  maxWidth: number,
+  options: TextOptions,
+  maxLines: number,
+): string[] {
+  const lines = wrapText(sheet, text, maxWidth, options);
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, Math.max(1, maxLines));
+  const last = kept.length - 1;
+  kept[last] = fitText(sheet, `${kept[last]}…`, maxWidth, options);
+  return kept;
 }
 
 /** The largest bold font size up to `max` at which `text` fits in `maxWidth`. */
