@@ -63,8 +63,9 @@ describe('reconcile and sweep against a SQLite store (the binary)', () => {
         }
       }
       fake.expire(cips.expired as string); // … and PagoEfectivo agrees for this one,
-      await fake.pay(cips.paidLate as string); // this one was paid but the notification got lost,
-      await fake.pay(cips.missed as string); // and so was this pending one.
+      // This one was paid in time but the notification got lost,
+      await fake.pay(cips.paidLate as string, { paidAt: new Date(Date.now() - 120_000), notify: false });
+      await fake.pay(cips.missed as string, { notify: false }); // and so was this pending one.
     });
   });
 
@@ -76,14 +77,24 @@ describe('reconcile and sweep against a SQLite store (the binary)', () => {
   it('sweep leaves codes alone during the settlement grace (default 10 minutes)', async () => {
     const result = await runCli(['sweep', '--store', `sqlite:${file()}`, '--json'], { env });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ expired: 0, paid: 0, skipped: 0, errors: 0, released: 0 });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      expired: 0,
+      paid: 0,
+      review: 0,
+      skipped: 0,
+      unconfirmed: 0,
+      errors: 0,
+      released: 0,
+      changed: [],
+    });
   });
 
   it('sweep expires, recovers and leaves payable codes alone, with progress on stderr (exit 0)', async () => {
     const result = await runCli(['sweep', '--store', `sqlite:${file()}`, '--grace-ms', '0', '--json'], { env });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ expired: 1, paid: 1, skipped: 1, errors: 0, released: 0 });
-    expect(result.stderr).toContain('batch 1: 1 expired, 1 paid, 1 skipped');
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ expired: 1, paid: 1, review: 0, skipped: 1, unconfirmed: 0, errors: 0, released: 0 });
+    expect(summary.changed).toHaveLength(2);
     await withStore(async (store) => {
       expect((await store.getCodeByCip(cips.expired as string))?.status).toBe('expired');
       expect((await store.getCodeByCip(cips.paidLate as string))?.payment?.source).toBe('sweeper');
