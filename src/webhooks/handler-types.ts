@@ -35,7 +35,11 @@ export interface WebhookErrorInfo {
   operationNumber?: string;
 }
 
-/** A logger such as `console`, pino's child loggers wrapped to `(message, data)`, etc. Every method optional. */
+/**
+ * A `(message, data)` logger such as `console` or winston; every method optional. A pino logger (or
+ * Fastify's `request.log`) is detected and adapted to this shape (see `toKitLogger`); wrap other
+ * fields-first loggers with `fromPino`.
+ */
 export interface WebhookLogger {
   info?(message: string, data?: Record<string, unknown>): void;
   warn?(message: string, data?: Record<string, unknown>): void;
@@ -74,7 +78,10 @@ export interface WebhookHandlerOptions {
   onUnknownEvent?: (event: UnknownWebhookEvent) => void | Promise<void>;
   /** Called for every failure: refused requests, store/apply errors, callback errors. Must not throw. */
   onError?: (error: unknown, info: WebhookErrorInfo) => void;
-  /** Receives one line per notification (info), refusal (warn) and failure (error). */
+  /**
+   * Receives one line per notification (info), refusal (warn) and failure (error). Pino-style loggers
+   * are recognised and called as `(fields, message)`.
+   */
   logger?: WebhookLogger;
 }
 
