@@ -31,6 +31,9 @@ const shared: Options = {
   sourcemap: false,
   shims: false,
   external: [/^node:/, 'better-sqlite3', 'pg', 'ioredis'],
+  // Keep `node:crypto` as written (tsup strips the prefix by default): a bare `crypto` is what a
+  // bundler may resolve to a userland polyfill, and Deno and workerd treat the prefixed form as a built-in.
+  removeNodeProtocol: false,
 };
 
 export default defineConfig([
