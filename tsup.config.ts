@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
@@ -22,8 +22,12 @@ const nodeCrypto: Plugin = {
   },
 };
 
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+
 const shared: Options = {
   entry,
+  // `pagoefectivo-kit --version` (src/cli/_version.ts) without reading package.json at run time.
+  define: { __PAGOEFECTIVO_KIT_VERSION__: JSON.stringify(version) },
   format: ['esm', 'cjs'],
   target: 'node20',
   splitting: true,
