@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startServer as express } from '../../examples/webhook-express.js';
+import { startServer as fastify } from '../../examples/webhook-fastify.js';
 import { startServer as hono } from '../../examples/webhook-hono.js';
 import { startServer as nest } from '../../examples/webhook-nest.js';
 import { startServer as nodeHttp } from '../../examples/webhook-node-http.js';
@@ -13,6 +14,7 @@ import { createTestCodes, paidBody, SECRET, sign } from './_helpers.js';
 
 describe.each([
   ['express', express],
+  ['fastify', fastify],
   ['hono', hono],
   ['nest', nest],
   ['node:http', nodeHttp],
