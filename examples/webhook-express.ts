@@ -4,7 +4,7 @@
  *   npx tsx examples/webhook-express.ts
  *
  * The webhook route is mounted BEFORE express.json(): the adapter reads the raw body itself, because
- * the signature covers the bytes exactly as sent. (Mounted after a JSON parser it answers 500 with a
+ * the signature covers the bytes exactly as sent. (Mounted after a JSON parser it answers 400 with a
  * message naming this fix; `express.raw({ type: 'application/json' })` on the route also works.)
  *
  * Run directly, it starts the server on 127.0.0.1 (ephemeral port), issues a code through the

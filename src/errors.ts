@@ -75,6 +75,10 @@ export const ERROR_CODES = {
   passcode_wrong: 'The passcode is wrong.',
   // reconciliation
   settlement_invalid: 'The settlement file could not be read with the given column mapping.',
+  // command line
+  cli_usage:
+    'The command line was used wrongly: unknown command or flag, missing or extra argument, a secret as a flag.',
+  cli_runtime: 'The command could not finish: a file could not be read, or an unexpected failure.',
   // testing (the fake PagoEfectivo)
   fake_operation_refused: 'The fake PagoEfectivo refused a test-control call (unknown CIP or wrong CIP state).',
 } as const;
@@ -275,4 +279,24 @@ export function toStorageError(error: unknown, operation: string): PagoEfectivoK
   if (isPagoEfectivoKitError(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
   return new StorageError(`Store operation "${operation}" failed: ${reason}`, { cause: error, details: { operation } });
+}
+
+/**
+ * The command line was used wrongly (exit code 2): unknown command or flag, a missing or extra
+ * argument, a secret passed as a flag. The message says how to fix it and never repeats a value that
+ * could be a pasted secret.
+ */
+export class CliUsageError extends PagoEfectivoKitError {
+  constructor(message: string) {
+    super('cli_usage', message);
+    this.name = 'CliUsageError';
+  }
+}
+
+/** A command failed while running (exit code 3) for a reason that is not another SDK error, e.g. an unreadable file. */
+export class CliRuntimeError extends PagoEfectivoKitError {
+  constructor(message: string, options: KitErrorOptions = {}) {
+    super('cli_runtime', message, options);
+    this.name = 'CliRuntimeError';
+  }
 }

@@ -118,6 +118,16 @@ export {
   type VoucherSigningKey,
 } from './codes/index.js';
 
+// loggers: pino-style `(fields, message)` adapted to the SDK's `(message, fields)` (also at /webhooks)
+export {
+  fromPino,
+  isPinoStyleLogger,
+  toKitLogger,
+  type FieldsFirstLogger,
+  type KitLogger,
+  type LogFields,
+} from './logging/index.js';
+
 // guards (also at pagoefectivo-kit/guards)
 export {
   createIpAllowList,

@@ -30,6 +30,21 @@ export function refuseSecretFlags(args: readonly string[]): void {
   }
 }
 
+// An option name as a person types one; anything else (a pasted token after `--`) is not repeated.
+const OPTION_NAME = /^--?[a-z][a-z0-9-]{0,30}$/;
+
+/** node:util's parse error, with the option it names shown only when it looks like an option name. */
+function safeParseMessage(error: unknown): string {
+  // The first line says what is wrong; node's hints after it quote the offending token back.
+  const text = (error instanceof Error ? error.message : String(error))
+    .split('\n')[0]
+    ?.replace(/\. To specify.*$/, '.');
+  if (text === undefined) return 'invalid arguments.';
+  return text.replace(/'(-[^' ]*)(?: <value>)?'/g, (quoted, name: string) =>
+    OPTION_NAME.test(name) ? quoted : 'an option (not shown, in case it is a secret)',
+  );
+}
+
 /**
  * Parse a command's arguments strictly (unknown flags are usage errors). `--help`/`-h` is always
  * accepted; the caller checks `values.help`.
@@ -50,13 +65,18 @@ export function parseCommandArgs(
       strict: true,
     }) as ParsedArgs;
   } catch (error) {
-    throw new CliUsageError(error instanceof Error ? error.message.replace(/\. To specify.*$/s, '.') : String(error));
+    throw new CliUsageError(safeParseMessage(error));
   }
   if (parsed.values.help === true) return parsed;
   const count = parsed.positionals.length;
   if (count < positionals.min) throw new CliUsageError(`missing ${positionals.name}.`);
   if (count > positionals.max) {
-    throw new CliUsageError(`unexpected argument ${JSON.stringify(parsed.positionals[positionals.max])}.`);
+    // Never echoed: an extra argument is often a secret pasted in the wrong place, and this line lands
+    // in CI logs. Its position is enough to find it.
+    throw new CliUsageError(
+      `unexpected argument #${positionals.max + 1} (value not shown, in case it is a secret); ` +
+        `this command takes ${positionals.max === 0 ? 'no arguments' : `at most ${positionals.max}`}.`,
+    );
   }
   return parsed;
 }

@@ -1,4 +1,6 @@
-import { isPagoEfectivoKitError } from '../errors.js';
+import { CliRuntimeError, CliUsageError, isPagoEfectivoKitError } from '../errors.js';
+
+export { CliRuntimeError, CliUsageError };
 
 /** The documented exit codes of `pagoefectivo-kit`. */
 export const EXIT_CODES: {
@@ -20,22 +22,16 @@ export interface CliIo {
   cwd: string;
   /** Resolves when the user asks to stop (Ctrl-C / SIGTERM); used by long-running commands. */
   untilStopped(): Promise<string>;
+  /**
+   * Whether stderr is a terminal. Progress of long runs is written only then: in CI logs and cron
+   * mail it would be noise between the results and the errors.
+   */
+  stderrIsTTY?: boolean;
 }
 
-/** A mistake in how the command was invoked (exit code 2); the message says how to fix it. */
-export class CliUsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CliUsageError';
-  }
-}
-
-/** A failure while running (exit code 3) that is not an SDK error, e.g. an unreadable file. */
-export class CliRuntimeError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CliRuntimeError';
-  }
+/** Write a progress line of a long run (reconcile, sweep) on stderr, only when stderr is a terminal. */
+export function progress(io: CliIo, text: string): void {
+  if (io.stderrIsTTY === true) io.stderr(text);
 }
 
 /** The real process: stdout/stderr, `process.env`, `process.cwd()`, SIGINT/SIGTERM. */
@@ -45,6 +41,7 @@ export function processIo(): CliIo {
     stderr: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     env: process.env,
     cwd: process.cwd(),
+    stderrIsTTY: process.stderr.isTTY === true,
     untilStopped: () =>
       new Promise((resolve) => {
         const stop = (signal: string): void => {
@@ -60,17 +57,15 @@ export function processIo(): CliIo {
 
 /**
  * Turn anything a command threw into a message on stderr and an exit code: usage mistakes → 2,
- * everything else → 3. SDK errors print their code and log-safe message, never a stack or a secret.
+ * everything else → 3. Every message carries a stable code (`error [code]: message`; with `--json`,
+ * `{"error":{"code","message"}}`); SDK errors print their log-safe message, never a stack or a secret.
  */
-export function reportFailure(error: unknown, io: CliIo): number {
-  if (error instanceof CliUsageError) {
-    io.stderr(`error: ${error.message}\nRun with --help for usage.`);
-    return EXIT_CODES.usage;
-  }
-  if (isPagoEfectivoKitError(error)) {
-    io.stderr(`error [${error.code}]: ${error.message}`);
-    return EXIT_CODES.runtime;
-  }
-  io.stderr(`error: ${error instanceof Error ? error.message : String(error)}`);
-  return EXIT_CODES.runtime;
+export function reportFailure(error: unknown, io: CliIo, json = false): number {
+  const known = isPagoEfectivoKitError(error);
+  const code = known ? error.code : 'cli_runtime';
+  const message = error instanceof Error ? error.message : String(error);
+  const usage = error instanceof CliUsageError;
+  if (json) io.stderr(JSON.stringify({ error: { code, message } }));
+  else io.stderr(`error [${code}]: ${message}${usage ? '\nRun with --help for usage.' : ''}`);
+  return usage ? EXIT_CODES.usage : EXIT_CODES.runtime;
 }

@@ -57,7 +57,9 @@ export async function loadPublicKeys(values: readonly string[], io: CliIo): Prom
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT')
-        throw new CliUsageError(`--public-key ${JSON.stringify(value)} is neither kid=KEY nor a file.`);
+        throw new CliUsageError(
+          `--public-key #${values.indexOf(value) + 1} is neither kid=KEY nor an existing file (value not shown, in case it is a secret key).`,
+        );
       throw new CliRuntimeError(`cannot read ${file}: ${code ?? String(error)}.`);
     }
     Object.assign(keys, fromText(text, file));

@@ -11,9 +11,11 @@
 import type { CliCommandEntry } from './_command.js';
 import { type CliIo, CliUsageError, EXIT_CODES, processIo, reportFailure } from './_io.js';
 import { startedAsCli } from './_main.js';
+import { CLI_VERSION } from './_version.js';
 
 export type { CliCommand, CliCommandEntry } from './_command.js';
 export { type CliIo, CliRuntimeError, CliUsageError, EXIT_CODES, processIo } from './_io.js';
+export { CLI_VERSION } from './_version.js';
 
 /** Every command, in help order. Each module is imported only when its command runs. */
 export function cliCommands(): readonly CliCommandEntry[] {
@@ -59,7 +61,8 @@ function overview(): string {
     'Commands:',
     ...lines,
     '',
-    'Run "pagoefectivo-kit <command> --help" for the options of a command.',
+    'Run "pagoefectivo-kit <command> --help" for the options of a command; --version prints the version.',
+    'Every command takes --json (results as JSON on stdout, errors as JSON on stderr).',
     'Secrets come from environment variables or files, never from arguments.',
     'Exit codes: 0 ok, 1 findings / verification failed, 2 usage error, 3 runtime error.',
   ].join('\n');
@@ -71,12 +74,17 @@ function overview(): string {
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [first, second] = argv;
+  const json = argv.includes('--json');
   if (first === undefined) {
     io.stderr(overview());
-    return EXIT_CODES.usage;
+    return reportFailure(new CliUsageError('missing command.'), io, json);
   }
   if (first === '--help' || first === '-h' || first === 'help') {
     io.stdout(overview());
+    return EXIT_CODES.ok;
+  }
+  if (first === '--version' || first === '-v') {
+    io.stdout(json ? JSON.stringify({ version: CLI_VERSION }) : CLI_VERSION);
     return EXIT_CODES.ok;
   }
   const command = cliCommands().find((candidate) => {
@@ -86,15 +94,18 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   try {
     if (!command) {
       const group = cliCommands().find((candidate) => candidate.name.startsWith(`${first} `));
+      // An unknown word is not repeated: it may be a secret pasted where the command belongs.
       throw new CliUsageError(
         group
-          ? `"${first}" needs a subcommand: ${group.name}.`
-          : `unknown command "${first}". Run --help for the list.`,
+          ? `"${group.name.split(' ')[0]}" needs a subcommand: ${group.name}.`
+          : `unknown command (not shown, in case it is a secret). Commands: ${cliCommands()
+              .map((entry) => entry.name)
+              .join(', ')}.`,
       );
     }
     return await (await command.load()).run(argv.slice(command.name.split(' ').length), io);
   } catch (error) {
-    return reportFailure(error, io);
+    return reportFailure(error, io, json);
   }
 }
 

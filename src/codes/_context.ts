@@ -8,8 +8,9 @@ import type { EventDelivery } from './events.js';
 import type { IdGenerator } from './ids.js';
 
 /**
- * A structured logger (pino, winston and console all fit). Fields are secret-free: ids, order ids,
- * CIP numbers, statuses, amounts in minor units and error codes — never payer data or keys.
+ * A structured logger: console and winston fit as they are; pino-style `(fields, message)` loggers are
+ * adapted by `toKitLogger`. Fields are secret-free: ids, order ids, CIP numbers, statuses, amounts in
+ * minor units and error codes — never payer data or keys.
  */
 export interface CashCodesLogger {
   info(message: string, fields?: Record<string, unknown>): void;

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors.js';
 import { createIpAllowList } from '../guards/ip.js';
 import { createRateLimiter } from '../guards/rate-limit.js';
+import { toKitLogger } from '../logging/index.js';
 import type { CashCode, LifecycleEntry, PaymentNotice, PaymentOutcome } from '../model/code.js';
 import type { CodeEvent } from '../model/events.js';
 import type { CashCodeProvider } from '../model/provider.js';
@@ -150,7 +151,8 @@ export function createCashCodes(options: CashCodesOptions): CashCodes {
     throw new ConfigurationError('createCashCodes: store must be a CashCodeStore (e.g. memoryStore()).');
   const safeStore = typedStore(store);
   const now = options.now ?? (() => new Date());
-  const logger = options.logger ?? null;
+  // pino-style loggers take (fields, message): adapted so that no field is lost.
+  const logger = options.logger ? toKitLogger(options.logger) : null;
   const events = createEventDelivery({
     store: safeStore,
     onEvent: options.onEvent,

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { hmacSha256HexSync } from '../_crypto/hmac-sync.js';
 import { ValidationError } from '../errors.js';
 
 /** A signed webhook request, as PagoEfectivo would send it. */
@@ -13,7 +13,7 @@ export interface SignedWebhook {
  * Sign a notification body the way PagoEfectivo does (protocol §5): `PE-Signature` is the lowercase
  * hex HMAC-SHA256 of the raw body, keyed with the merchant's secret key as UTF-8 text.
  *
- * Synchronous on purpose (node:crypto), so tests can write `const { body, headers } = signWebhook(…)`;
+ * Synchronous on purpose (node:crypto on Node, a plain-JS HMAC elsewhere: WebCrypto is async), so tests can write `const { body, headers } = signWebhook(…)`;
  * awaiting the result works too. Objects are serialised compactly with `JSON.stringify`, which
  * writes numbers in their shortest form (`150.5`) like PagoEfectivo; pass a string to control every byte.
  *
@@ -38,6 +38,6 @@ export function signWebhook(body: string | object, secretKey: string): SignedWeb
       { path: 'body', message: 'must be a string or an object' },
     ]);
   }
-  const signature = createHmac('sha256', secretKey).update(raw, 'utf8').digest('hex');
+  const signature = hmacSha256HexSync(secretKey, raw);
   return { body: raw, headers: { 'content-type': 'application/json', 'pe-signature': signature } };
 }

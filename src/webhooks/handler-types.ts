@@ -49,7 +49,11 @@ export interface WebhookErrorInfo {
   operationNumber?: string;
 }
 
-/** A logger such as `console`, pino's child loggers wrapped to `(message, data)`, etc. Every method optional. */
+/**
+ * A `(message, data)` logger such as `console` or winston; every method optional. A pino logger (or
+ * Fastify's `request.log`) is detected and adapted to this shape (see `toKitLogger`); wrap other
+ * fields-first loggers with `fromPino`.
+ */
 export interface WebhookLogger {
   info?(message: string, data?: Record<string, unknown>): void;
   warn?(message: string, data?: Record<string, unknown>): void;
@@ -106,7 +110,10 @@ export interface WebhookHandlerOptions {
    * repeat the refusal. `422` keeps the answer of 0.1.
    */
   refusedStatus?: 200 | 422;
-  /** Receives one line per notification (info), refusal (warn) and failure (error). */
+  /**
+   * Receives one line per notification (info), refusal (warn) and failure (error). Pino-style loggers
+   * are recognised and called as `(fields, message)`.
+   */
   logger?: WebhookLogger;
 }
 

@@ -41,5 +41,15 @@ export type {
 } from './handler-types.js';
 export type { WebhookResponseBody } from './_internal/responses.js';
 
+// loggers: pino-style `(fields, message)` adapted to the SDK's `(message, fields)`
+export {
+  fromPino,
+  isPinoStyleLogger,
+  toKitLogger,
+  type FieldsFirstLogger,
+  type KitLogger,
+  type LogFields,
+} from '../logging/index.js';
+
 // errors raised here
 export { isPagoEfectivoKitError, WebhookVerificationError } from '../errors.js';

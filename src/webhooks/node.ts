@@ -1,7 +1,8 @@
 /**
- * Node adapter of the webhook handler: a `(req, res)` listener for `node:http`, Express and Fastify
- * (`reply.hijack()` then `listener(request.raw, reply.raw)`). It reads the raw body itself, with the
- * handler's size limit, so no JSON body parser may run before it.
+ * Node adapter of the webhook handler: a `(req, res)` listener for `node:http`, Express, NestJS and
+ * Fastify (`reply.hijack()` then `listener(request.raw, reply.raw)`). It reads the raw body itself, with
+ * the handler's size limit, so no JSON body parser may run before it — unless the framework kept the
+ * raw bytes on `req.rawBody` (NestJS `rawBody: true`) or left them as `req.body` (`express.raw()`).
  *
  * @module webhooks/node
  */
@@ -103,7 +104,9 @@ export function toNodeListener(handler: WebRequestHandler, options: NodeListener
       if (read.kind === 'consumed') {
         const error = new WebhookVerificationError('body_not_raw', read.message);
         fail(error);
-        return sendJson(res, 500, { status: 'error', code: 'body_not_raw', message: read.message }, false);
+        // A 400, not a 500: the request cannot be verified as delivered to this route, and a retry of the
+        // same request meets the same parser. The message names the fix for whoever reads the logs.
+        return sendJson(res, 400, { status: 'error', code: 'body_not_raw', message: read.message }, false);
       }
       body = read.body;
     }

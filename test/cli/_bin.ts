@@ -93,3 +93,39 @@ export function startCli(args: readonly string[], ready: RegExp, options: RunOpt
     );
   });
 }
+
+/** Quote one word for `sh -c`. */
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Run the CLI with stderr on a pseudo-terminal (util-linux `script`), stdout to a file: what an
+ * operator at a terminal sees on stderr. Resolves to the exit code, stdout and the terminal's text.
+ */
+export async function runCliOnTerminal(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  requireBinary();
+  const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dir = await mkdtemp(path.join(tmpdir(), 'pek-tty-'));
+  const out = path.join(dir, 'stdout.txt');
+  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
+  try {
+    const terminal = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
+      const child = spawn('script', ['-qec', `${command} > ${shellQuote(out)}`, '/dev/null'], {
+        cwd: options.cwd,
+        env: childEnv(options.env),
+      });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, text: text.replace(/\r\n/g, '\n') }));
+    });
+    return { code: terminal.code, stdout: await readFile(out, 'utf8'), stderr: terminal.text };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

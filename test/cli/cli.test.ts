@@ -25,17 +25,66 @@ describe('pagoefectivo-kit (the binary)', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('Usage: pagoefectivo-kit <command>');
+    expect(result.stderr).toContain('error [cli_usage]: missing command.');
+  });
+
+  it('prints the package version with --version', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    const result = await runCli(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(version);
+    expect(JSON.parse((await runCli(['--version', '--json'])).stdout)).toEqual({ version });
   });
 
   it.each([
-    [['frobnicate'], 'unknown command "frobnicate"'],
+    [['frobnicate-s3cr3t-t0ken'], 'unknown command (not shown'],
+    [['sweep', 's3cr3t-t0ken'], 'unexpected argument #1 (value not shown'],
+    [['verify-voucher', 'tok', 's3cr3t-t0ken'], 'unexpected argument #2 (value not shown'],
+    [['sweep', '--S3cr3t-t0ken=x'], 'Unknown option an option (not shown'],
+    [
+      ['verify-voucher', 'tok', '--public-key', 's3cr3t-t0ken'],
+      '--public-key #1 is neither kid=KEY nor an existing file',
+    ],
+  ])('never echoes a value that may be a pasted secret (%j)', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain('error [cli_usage]');
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/s3cr3t|S3cr3t/);
+  });
+
+  it('prints errors as JSON on stderr with --json, with the same code and exit code', async () => {
+    const result = await runCli(['sweep', 'extra', '--json']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    const { error } = JSON.parse(result.stderr) as { error: { code: string; message: string } };
+    expect(error.code).toBe('cli_usage');
+    expect(error.message).toMatch(/^unexpected argument #1/);
+  });
+
+  it.each(['keys generate', 'verify-voucher', 'sign-webhook', 'reconcile', 'sweep', 'fake-server'])(
+    'offers --json on %s',
+    async (name) => {
+      const result = await runCli([...name.split(' '), '--help']);
+      expect(result.stdout).toMatch(/\n {2}--json\b/);
+    },
+  );
+
+  it.each([
+    [['frobnicate'], 'unknown command (not shown, in case it is a secret). Commands: keys generate,'],
     [['keys'], '"keys" needs a subcommand: keys generate.'],
     [['keys', 'generate', '--bogus'], "Unknown option '--bogus'"],
     [['verify-voucher'], 'missing the voucher PDF or token.'],
-    [['sweep', 'extra'], 'unexpected argument "extra".'],
+    [
+      ['sweep', 'extra'],
+      'unexpected argument #1 (value not shown, in case it is a secret); this command takes no arguments.',
+    ],
   ])('exits 2 with a usage message for %j', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`error [cli_usage]: `);
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain('Run with --help for usage.');
   });
@@ -79,7 +128,9 @@ describe('pagoefectivo-kit (the binary)', () => {
     const script = `const m = await import(${JSON.stringify(pathToFileURL(BIN).href)}); console.log(Object.keys(m).sort().join(','));`;
     const imported = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(imported.status).toBe(0);
-    expect(imported.stdout.trim()).toBe('CliRuntimeError,CliUsageError,EXIT_CODES,cliCommands,processIo,runCli');
+    expect(imported.stdout.trim()).toBe(
+      'CLI_VERSION,CliRuntimeError,CliUsageError,EXIT_CODES,cliCommands,processIo,runCli',
+    );
     expect(imported.stderr).toBe('');
   });
 });

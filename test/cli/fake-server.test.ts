@@ -77,3 +77,21 @@ describe('fake-server (the binary)', () => {
     expect(result.stderr).toContain('Stopped (SIGINT).');
   });
 });
+
+describe('fake-server --json (the binary)', () => {
+  it('prints the same variables as one JSON object and stops with exit 0', async () => {
+    requireBinary();
+    const running = await startCli(['fake-server', '--json'], /\}\n/);
+    const variables = JSON.parse(running.stdout()) as Record<string, string>;
+    expect(Object.keys(variables)).toEqual([
+      'PAGOEFECTIVO_BASE_URL',
+      'PAGOEFECTIVO_ENVIRONMENT',
+      'PAGOEFECTIVO_SERVICE_ID',
+      'PAGOEFECTIVO_ACCESS_KEY',
+      'PAGOEFECTIVO_SECRET_KEY',
+    ]);
+    const answer = await fetch(new URL('../__fake/cips/1/', variables.PAGOEFECTIVO_BASE_URL));
+    expect(answer.status).toBe(404);
+    expect((await running.stop('SIGTERM')).code).toBe(0);
+  });
+});

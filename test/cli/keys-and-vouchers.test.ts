@@ -136,5 +136,10 @@ describe('keys generate and verify-voucher (the binary)', () => {
     const unreadable = await runCli(['verify-voucher', 'folder.pdf', '--public-key', `k1=${publicKey}`], { cwd: dir });
     expect(unreadable.code).toBe(3);
     expect(unreadable.stderr).toContain('EISDIR');
+    // A missing file is a runtime error like an unreadable one (docs/cli.md: exit 3).
+    const missing = await runCli(['verify-voucher', 'missing.pdf', '--public-key', `k1=${publicKey}`], { cwd: dir });
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('error [cli_runtime]: ');
+    expect(missing.stderr).toContain('missing.pdf does not exist.');
   });
 });

@@ -11,7 +11,7 @@ import { postgresStore } from '../../src/storage/adapters/postgres.js';
 import { redisStore } from '../../src/storage/adapters/redis.js';
 import type { CashCodeStore } from '../../src/storage/contract.js';
 import { createFakePagoEfectivo } from '../../src/testing/index.js';
-import { requireBinary, runCli } from './_bin.js';
+import { requireBinary, runCliOnTerminal } from './_bin.js';
 
 const SERVERS = [
   { name: 'PostgreSQL', variable: 'PAGOEFECTIVO_KIT_TEST_POSTGRES_URL' },
@@ -89,7 +89,8 @@ describe.each(SERVERS)('reconcile against $name (the binary)', ({ name, variable
   });
 
   it('reads the store through --store-env and --store-prefix', async () => {
-    const result = await runCli(
+    // On a terminal, so the progress line (which names the store) is written.
+    const result = await runCliOnTerminal(
       ['reconcile', 'settlement.csv', '--store-env', 'STORE_URL', '--store-prefix', opened.prefix, '--json'],
       { cwd: dir, env: { STORE_URL: url } },
     );

@@ -7,7 +7,7 @@ import { createPagoEfectivoClient } from '../../src/client/index.js';
 import { createCashCodes } from '../../src/codes/index.js';
 import { sqliteStore } from '../../src/storage/adapters/sqlite.js';
 import { createFakePagoEfectivo, type FakePagoEfectivo } from '../../src/testing/index.js';
-import { requireBinary, runCli } from './_bin.js';
+import { requireBinary, runCli, runCliOnTerminal } from './_bin.js';
 
 const CREDENTIALS = { serviceId: '4321', accessKey: 'cli-access-key', secretKey: 'cli-secret-key-of-the-fake' };
 
@@ -89,12 +89,27 @@ describe('reconcile and sweep against a SQLite store (the binary)', () => {
     });
   });
 
-  it('sweep expires, recovers and leaves payable codes alone, with progress on stderr (exit 0)', async () => {
-    const result = await runCli(['sweep', '--store', `sqlite:${file()}`, '--grace-ms', '0', '--json'], { env });
+  it('sweep expires, recovers and leaves payable codes alone, with progress on a terminal only (exit 0)', async () => {
+    const result = await runCliOnTerminal(['sweep', '--store', `sqlite:${file()}`, '--grace-ms', '0', '--json'], {
+      env,
+    });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
-    expect(summary).toMatchObject({ expired: 1, paid: 1, review: 0, skipped: 1, unconfirmed: 0, errors: 0, released: 0 });
+    expect(summary).toMatchObject({
+      expired: 1,
+      paid: 1,
+      review: 0,
+      skipped: 1,
+      unconfirmed: 0,
+      errors: 0,
+      released: 0,
+    });
     expect(summary.changed).toHaveLength(2);
+    expect(result.stderr).toContain('batch 1: 1 expired, 1 paid, 0 to review, 1 skipped');
+    // Piped (CI, cron): the same run writes nothing on stderr.
+    const piped = await runCli(['sweep', '--store', `sqlite:${file()}`, '--grace-ms', '0', '--json'], { env });
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toBe('');
     await withStore(async (store) => {
       expect((await store.getCodeByCip(cips.expired as string))?.status).toBe('expired');
       expect((await store.getCodeByCip(cips.paidLate as string))?.payment?.source).toBe('sweeper');
@@ -113,10 +128,11 @@ describe('reconcile and sweep against a SQLite store (the binary)', () => {
     expect(byCip[cips.missed as string]).toEqual(['payment_recovered', 'applied']);
     expect(byCip[cips.quiet as string]).toEqual(['matched', 'none']);
     expect(byCip[cips.paidLate as string]).toEqual(['matched', 'none']);
-    expect(result.stderr).toMatch(/checked \d+ code\(s\) in \d+ search call\(s\)/);
-    const again = await runCli(['reconcile', '--api', '--store', `sqlite:${file()}`], { env });
+    expect(result.stderr).toBe('');
+    const again = await runCliOnTerminal(['reconcile', '--api', '--store', `sqlite:${file()}`], { env });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('0 finding(s)');
+    expect(again.stderr).toMatch(/checked \d+ code\(s\) in \d+ search call\(s\)/);
   });
 
   it('reconcile <settlement.csv> reports each row and exits 1 on findings, 0 when everything matches', async () => {
@@ -127,7 +143,9 @@ describe('reconcile and sweep against a SQLite store (the binary)', () => {
       '99999999;10,00;PEN;2024-03-05 10:00',
     ];
     await writeFile(path.join(dir, 'settlement.csv'), `${rows.join('\r\n')}\r\n`);
-    const found = await runCli(['reconcile', 'settlement.csv', '--store', `sqlite:${file()}`, '--csv'], { cwd: dir });
+    const found = await runCliOnTerminal(['reconcile', 'settlement.csv', '--store', `sqlite:${file()}`, '--csv'], {
+      cwd: dir,
+    });
     expect(found.code).toBe(1);
     expect(found.stderr).toContain('compared 3/3 row(s)');
     const lines = found.stdout.trim().split('\r\n');

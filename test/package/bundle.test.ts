@@ -4,6 +4,7 @@
  * a bundle (verifying a webhook must never load the PDF stack or a database driver).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ENTRIES, exportsMap } from '../../scripts/entries.mjs';
@@ -131,6 +132,34 @@ describe('package surface', () => {
     expect(emailBundle.has('pdf-lib')).toBe(true);
     const sms = await bundledPackages('src/voucher/sms');
     expect([...sms].filter((name) => [...PDF, ...TIMEZONE].includes(name))).toEqual([]);
+  });
+
+  it('bundles /voucher (renderVoucher) within its gzipped budget, with bwip-js reduced to Code 128', async () => {
+    // Measured: 486 KB gzipped with bwip-js's default export (941 KB of bwip-js, every encoder);
+    // 291 KB with the named code128 encoder and the generated OCR-B outlines (125 KB of bwip-js).
+    const BUDGET_KB = 320;
+    const BWIP_BUDGET_KB = 160;
+    const result = await build({
+      entryPoints: [new URL(`${ENTRIES['./voucher']}.ts`, root).pathname],
+      bundle: true,
+      minify: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'esm',
+      external: ['node:*'],
+      logLevel: 'silent',
+    });
+    const bytes = result.outputFiles[0]?.contents ?? new Uint8Array();
+    const gzippedKb = gzipSync(bytes).byteLength / 1024;
+    const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
+    const bwipKb =
+      Object.entries(inputs)
+        .filter(([file]) => file.includes('node_modules/bwip-js/'))
+        .reduce((sum, [, input]) => sum + input.bytesInOutput, 0) / 1024;
+    expect(gzippedKb, `renderVoucher bundle is ${gzippedKb.toFixed(0)} KB gzipped`).toBeLessThan(BUDGET_KB);
+    expect(bwipKb, `bwip-js is ${bwipKb.toFixed(0)} KB of it (minified)`).toBeGreaterThan(0);
+    expect(bwipKb, `bwip-js is ${bwipKb.toFixed(0)} KB of it (minified)`).toBeLessThan(BWIP_BUDGET_KB);
   });
 
   it('keeps the PDF stack reachable from /voucher only', async () => {

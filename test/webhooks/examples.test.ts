@@ -5,14 +5,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startServer as express } from '../../examples/webhook-express.js';
+import { startServer as fastify } from '../../examples/webhook-fastify.js';
 import { startServer as hono } from '../../examples/webhook-hono.js';
+import { startServer as nest } from '../../examples/webhook-nest.js';
 import { startServer as nodeHttp } from '../../examples/webhook-node-http.js';
 import { createWebhookHandler } from '../../src/webhooks/index.js';
 import { createTestCodes, paidBody, SECRET, sign } from './_helpers.js';
 
 describe.each([
   ['express', express],
+  ['fastify', fastify],
   ['hono', hono],
+  ['nest', nest],
   ['node:http', nodeHttp],
 ])('examples/webhook-%s', (_name, startServer) => {
   it('applies a signed notification and refuses a forged one', async () => {

@@ -56,7 +56,7 @@ describe('toNodeListener', () => {
     expect(codes.transitions).toBe(1);
   });
 
-  it('refuses with a 500 naming the fix when express.json() parsed the body first', async () => {
+  it('refuses with a 400 naming the fix when express.json() parsed the body first', async () => {
     const onError = vi.fn();
     const app = express();
     app.use(express.json());
@@ -65,7 +65,7 @@ describe('toNodeListener', () => {
       toNodeListener(createWebhookHandler({ secretKey: SECRET, codes: createTestCodes() }), { onError }),
     );
     const response = await post(`${await listen(app)}/hook`);
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(400);
     const body = (await response.json()) as { code: string; message: string };
     expect(body.code).toBe('body_not_raw');
     expect(body.message).toContain('express.json()');
@@ -91,8 +91,62 @@ describe('toNodeListener', () => {
       req.once('end', () => listener(req, res));
     });
     const response = await post(base);
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(400);
     expect(((await response.json()) as { message: string }).message).toMatch(/already read/);
+  });
+
+  it.each([
+    ['a Buffer', (body: string) => Buffer.from(body)],
+    ['a string', (body: string) => body],
+  ])('uses req.rawBody (%s) when a parser consumed the stream and left parsed JSON on req.body', async (_kind, raw) => {
+    const codes = createTestCodes();
+    const listener = toNodeListener(createWebhookHandler({ secretKey: SECRET, codes }));
+    const base = await listen((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.once('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        Object.assign(req, { body: JSON.parse(text), rawBody: raw(text) });
+        listener(req, res);
+      });
+    });
+    // 150.50 is what a re-serialised body would lose: only the raw bytes verify.
+    const response = await post(base, paidBody({ amount: '150.50' }));
+    expect(response.status).toBe(200);
+    expect(codes.transitions).toBe(1);
+  });
+
+  it('refuses a parsed req.body with a 400 when req.rawBody is not raw bytes', async () => {
+    const onError = vi.fn();
+    const codes = createTestCodes();
+    const listener = toNodeListener(createWebhookHandler({ secretKey: SECRET, codes }), { onError });
+    const base = await listen((req, res) => {
+      req.resume();
+      req.once('end', () => {
+        Object.assign(req, { body: { eventType: 'cip.paid' }, rawBody: { not: 'bytes' } });
+        listener(req, res);
+      });
+    });
+    const response = await post(base);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { code: string; message: string };
+    expect(body.code).toBe('body_not_raw');
+    expect(body.message).toContain('req.body is object');
+    expect(codes.calls).toBe(0);
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'body_not_raw' }));
+  });
+
+  it('applies the size limit to req.rawBody too', async () => {
+    const handler = createWebhookHandler({ secretKey: SECRET, codes: createTestCodes(), maxBodyBytes: 64 });
+    const listener = toNodeListener(handler);
+    const base = await listen((req, res) => {
+      req.resume();
+      req.once('end', () => {
+        Object.assign(req, { body: {}, rawBody: Buffer.alloc(65, 32) });
+        listener(req, res);
+      });
+    });
+    expect((await post(base)).status).toBe(413);
   });
 
   it('passes the socket address as ctx.ip by default, and only getIp when given', async () => {

@@ -6,7 +6,7 @@ import { intOption, parseCommandArgs, stringOption } from '../_args.js';
 import type { CliCommand } from '../_command.js';
 import { CliUsageError, EXIT_CODES } from '../_io.js';
 
-const HELP = `Usage: pagoefectivo-kit fake-server [--port N] [--webhook-url URL]
+const HELP = `Usage: pagoefectivo-kit fake-server [--port N] [--webhook-url URL] [--json]
 
 Run a local fake PagoEfectivo API for development (same paths, envelopes and auth check as the
 real one) on 127.0.0.1. Prints fresh throw-away credentials as environment variables; point your
@@ -21,6 +21,7 @@ Test controls (POST, loopback only):
 Options:
   --port N           port to listen on (default 0: a free port)
   --webhook-url URL  where paid notifications are delivered (your webhook endpoint)
+  --json             print the credentials as one JSON object of the same NAME: value pairs
   -h, --help         show this help
 
 Exit codes: 0 stopped with Ctrl-C / SIGTERM, 2 usage error, 3 could not listen.`;
@@ -86,7 +87,7 @@ export const fakeServerCommand: CliCommand = {
   async run(args, io) {
     const parsed = parseCommandArgs(
       args,
-      { port: { type: 'string' }, 'webhook-url': { type: 'string' } },
+      { port: { type: 'string' }, 'webhook-url': { type: 'string' }, json: { type: 'boolean' } },
       { min: 0, max: 0, name: '' },
     );
     if (parsed.values.help) {
@@ -122,15 +123,20 @@ export const fakeServerCommand: CliCommand = {
     });
     const address = server.address();
     origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
-    io.stdout(
-      [
-        `PAGOEFECTIVO_BASE_URL=${origin}/v1/`,
-        'PAGOEFECTIVO_ENVIRONMENT=sandbox',
-        `PAGOEFECTIVO_SERVICE_ID=${credentials.serviceId}`,
-        `PAGOEFECTIVO_ACCESS_KEY=${credentials.accessKey}`,
-        `PAGOEFECTIVO_SECRET_KEY=${credentials.secretKey}`,
-      ].join('\n'),
-    );
+    const variables = {
+      PAGOEFECTIVO_BASE_URL: `${origin}/v1/`,
+      PAGOEFECTIVO_ENVIRONMENT: 'sandbox',
+      PAGOEFECTIVO_SERVICE_ID: credentials.serviceId,
+      PAGOEFECTIVO_ACCESS_KEY: credentials.accessKey,
+      PAGOEFECTIVO_SECRET_KEY: credentials.secretKey,
+    };
+    if (parsed.values.json) io.stdout(JSON.stringify(variables));
+    else
+      io.stdout(
+        Object.entries(variables)
+          .map(([name, value]) => `${name}=${value}`)
+          .join('\n'),
+      );
     io.stderr(
       `Fake PagoEfectivo listening on ${origin}/v1/ (throw-away credentials above).\n` +
         `Pay a CIP: curl -X POST ${origin}/__fake/cips/<cip>/pay${webhookUrl ? ` (notifies ${webhookUrl})` : ''}\n` +

@@ -12,7 +12,7 @@ import {
 } from '../../reconcile/index.js';
 import { dateOption, intOption, type ParsedArgs, parseCommandArgs, stringOption } from '../_args.js';
 import type { CliCommand } from '../_command.js';
-import { type CliIo, CliRuntimeError, CliUsageError, EXIT_CODES } from '../_io.js';
+import { type CliIo, CliRuntimeError, CliUsageError, EXIT_CODES, progress } from '../_io.js';
 import { clientFromEnv } from '../_secrets.js';
 import { openStore, STORE_HELP, STORE_OPTIONS, storeSpec } from '../_store.js';
 
@@ -41,17 +41,25 @@ Options:
   --json | --csv     print the full report as JSON or CSV instead of the summary
   -h, --help         show this help
 
-Progress goes to stderr. Exit codes: 0 both sides agree, 1 findings, 2 usage error,
+Progress goes to stderr when it is a terminal. Exit codes: 0 both sides agree, 1 findings, 2 usage error,
 3 runtime error (store or API unreachable, unreadable file).`;
 
 async function readMapping(file: string | undefined, io: CliIo): Promise<Partial<SettlementMapping> | undefined> {
   if (file === undefined) return undefined;
   const resolved = path.resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = await readFile(resolved, 'utf8');
+  } catch (error) {
+    throw new CliRuntimeError(
+      `cannot read --mapping ${resolved}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+    );
+  }
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(resolved, 'utf8'));
+    json = JSON.parse(text);
   } catch (error) {
-    throw new CliUsageError(`--mapping ${resolved} is not a readable JSON file (${(error as Error).message}).`);
+    throw new CliUsageError(`--mapping ${resolved} is not valid JSON (${(error as Error).message}).`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new CliUsageError('--mapping must hold a JSON object such as {"cip": "CIP", "amount": "Monto"}.');
@@ -84,7 +92,7 @@ async function settlementReport(
   } catch (error) {
     throw new CliRuntimeError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
   }
-  io.stderr(`Reconciling ${file} with the ${store.name} store…`);
+  progress(io, `Reconciling ${file} with the ${store.name} store…`);
   let shown = 0;
   return reconcileSettlement(text, {
     store,
@@ -94,7 +102,7 @@ async function settlementReport(
     onProgress: ({ compared, total }) => {
       if (compared !== total && compared - shown < 1000) return;
       shown = compared;
-      io.stderr(`  compared ${compared}/${total} row(s)`);
+      progress(io, `  compared ${compared}/${total} row(s)`);
     },
   });
 }
@@ -136,14 +144,15 @@ export const reconcileCommand: CliCommand = {
     try {
       if (client === null) report = await settlementReport(parsed, io, opened.store);
       else {
-        io.stderr(`Reconciling the ${opened.store.name} store with PagoEfectivo's search API…`);
+        progress(io, `Reconciling the ${opened.store.name} store with PagoEfectivo's search API…`);
         report = await reconcileWithApi({
           codes: createCashCodes({ client, store: opened.store }),
           client,
           store: opened.store,
           batchSize,
           ...(since ? { since } : {}),
-          onProgress: ({ checked, batches }) => io.stderr(`  checked ${checked} code(s) in ${batches} search call(s)`),
+          onProgress: ({ checked, batches }) =>
+            progress(io, `  checked ${checked} code(s) in ${batches} search call(s)`),
         });
       }
     } finally {

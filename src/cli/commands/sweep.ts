@@ -2,7 +2,7 @@ import type { SweepSummary } from '../../codes/index.js';
 import { createCashCodes } from '../../codes/index.js';
 import { intOption, parseCommandArgs } from '../_args.js';
 import type { CliCommand } from '../_command.js';
-import { EXIT_CODES } from '../_io.js';
+import { EXIT_CODES, progress } from '../_io.js';
 import { CLIENT_ENV, clientFromEnv } from '../_secrets.js';
 import { openStore, STORE_HELP, STORE_OPTIONS, storeSpec } from '../_store.js';
 
@@ -28,7 +28,7 @@ Options:
   --json         print the totals as JSON
   -h, --help     show this help
 
-Progress goes to stderr. Exit codes: 0 done, 2 usage error, 3 runtime error (some codes could not
+Progress goes to stderr when it is a terminal. Exit codes: 0 done, 2 usage error, 3 runtime error (some codes could not
 be checked: API or store failure; they are retried by the next sweep).`;
 
 /** `sweep`: run the expiry sweeper until no expired pending code is left. */
@@ -74,7 +74,8 @@ export const sweepCommand: CliCommand = {
           summary.unconfirmed +
           summary.errors +
           summary.released;
-        io.stderr(
+        progress(
+          io,
           `  batch ${run}: ${summary.expired} expired, ${summary.paid} paid, ${summary.review} to review, ` +
             `${summary.skipped} skipped, ${summary.unconfirmed} unconfirmed, ${summary.errors} error(s), ${summary.released} released`,
         );

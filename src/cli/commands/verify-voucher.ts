@@ -6,7 +6,7 @@ import { formatLimaTimestamp } from '../../time/index.js';
 import { type VerifiedVoucherToken, verifyVoucherToken } from '../../voucher/token.js';
 import { listOption, parseCommandArgs } from '../_args.js';
 import type { CliCommand } from '../_command.js';
-import { type CliIo, CliRuntimeError, CliUsageError, EXIT_CODES } from '../_io.js';
+import { type CliIo, CliRuntimeError, EXIT_CODES } from '../_io.js';
 import { loadPublicKeys } from '../_keys.js';
 
 const HELP = `Usage: pagoefectivo-kit verify-voucher <voucher.pdf | token> --public-key KEY... [--json]
@@ -27,7 +27,8 @@ async function tokenOf(input: string, io: CliIo): Promise<string | null> {
   const file = path.resolve(io.cwd, input);
   const info = await stat(file).catch(() => null);
   if (info === null) {
-    if (/\.pdf$/i.test(input)) throw new CliUsageError(`${file} does not exist.`);
+    // A missing file is a runtime error (exit 3, as documented), like any unreadable file.
+    if (/\.pdf$/i.test(input)) throw new CliRuntimeError(`${file} does not exist.`);
     return input.trim();
   }
   let bytes: Uint8Array;

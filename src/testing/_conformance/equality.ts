@@ -1,4 +1,4 @@
-import { inspect } from 'node:util';
+import { inspect } from './inspect.js';
 
 // Deep equality with the semantics of vitest's `toEqual` for the values stores hand back (records,
 // arrays, dates, maps, sets, byte arrays): recursive, Dates compared by instant, a Date never equals
@@ -9,7 +9,7 @@ const tagOf = (value: unknown): string => Object.prototype.toString.call(value).
 
 /** A one-line rendering of a value for messages (long ones are cut). */
 export function brief(value: unknown): string {
-  const text = inspect(value, { depth: 3, breakLength: Number.POSITIVE_INFINITY });
+  const text = inspect(value, 3);
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 

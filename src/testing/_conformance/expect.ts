@@ -1,22 +1,35 @@
-import { AssertionError } from 'node:assert';
 import { brief, difference, subsetDifference } from './equality.js';
+import { diffLines } from './inspect.js';
 
 // A private, runner-independent `expect` with exactly the matchers the conformance suite uses and
-// vitest's semantics for them (see ./equality.ts). Failures are node:assert AssertionErrors whose
-// message names the first difference and carries a diff, so every runner (vitest, jest, mocha,
-// node:test) prints the same thing.
+// vitest's semantics for them (see ./equality.ts). Failures are AssertionErrors shaped like
+// node:assert's (name, code ERR_ASSERTION, actual, expected, operator) whose message names the first
+// difference and carries a diff, so every runner (vitest, jest, mocha, node:test) prints the same
+// thing — defined here rather than imported, so the suite also loads on workerd and in browsers.
 
-/** Throw an AssertionError; with `diff`, the message ends with node's diff of the two values. */
+/** A failed conformance expectation; the same shape as node:assert's `AssertionError`. */
+export class AssertionError extends Error {
+  readonly code = 'ERR_ASSERTION';
+  readonly generatedMessage = false;
+  /** The message already holds the diff: runners that would print their own (vitest, mocha) do not. */
+  readonly showDiff = false;
+  constructor(
+    message: string,
+    readonly actual: unknown,
+    readonly expected: unknown,
+    readonly operator: string,
+  ) {
+    super(message);
+    this.name = 'AssertionError';
+  }
+}
+
+/** Throw an AssertionError; with `diff`, the message ends with a line diff of the two values. */
 function raise(label: string | undefined, what: string, actual: unknown, expected: unknown, diff = false): never {
   let message = label ? `${label}: ${what}` : what;
-  if (diff) {
-    // Node's diff of the two values, without its headline about strict equality.
-    const generated = new AssertionError({ actual, expected, operator: 'deepStrictEqual' }).message;
-    message += `\n${generated.replace(/^[^\n]*:\n/, '')}`;
-  }
-  const error = new AssertionError({ message, actual, expected, operator: 'conformance', stackStartFn: raise });
-  // The message already holds the diff: runners that would print their own (vitest, mocha) do not.
-  (error as AssertionError & { showDiff?: boolean }).showDiff = false;
+  if (diff) message += `\n${diffLines(actual, expected)}`;
+  const error = new AssertionError(message, actual, expected, 'conformance');
+  (Error as { captureStackTrace?: (target: object, fn: unknown) => void }).captureStackTrace?.(error, raise);
   throw error;
 }
 

@@ -53,12 +53,16 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   res.end(body);
 }
 
+const NODE_HTTP: string = 'node:http';
+
 /**
  * Serve `handle` over real HTTP on 127.0.0.1 (`port` 0 picks a free port). node:http is loaded
  * lazily so that the in-process fake works on runtimes without it.
  */
 export async function serveFake(handle: (request: Request) => Promise<Response>, port = 0): Promise<FakeHttpServer> {
-  const http = await import('node:http');
+  // A computed specifier: bundlers for workers and browsers would otherwise try to resolve node:http
+  // for this Node-only path and fail the whole /testing bundle (workerd without nodejs_compat).
+  const http = (await import(/* @vite-ignore */ NODE_HTTP)) as typeof import('node:http');
   let origin = '';
   const server: Server = http.createServer((req, res) => {
     readBody(req)

@@ -1,13 +1,13 @@
 /**
- * Barcodes as vector drawings, computed once per CIP or token and reused: bwip-js `raw()` gives the
- * bar/space widths of Code 128 (~0.1 ms); the QR module matrix comes from the SDK's own encoder
+ * Barcodes as vector drawings, computed once per CIP or token and reused: bwip-js's Code 128 encoder
+ * draws its bars into a capturing drawing context (~0.1 ms); the QR module matrix comes from the SDK's own encoder
  * (`qr/`), because bwip-js's PostScript-derived QR encoder costs 7–30 ms per token. Each is a string
  * of PDF path operators in its own unit grid, drawn into the page with a matrix (`xobject.ts`).
  *
- * bwip-js gotcha: the NAMED export `raw` is the "raw" symbology encoder; the matrix/bar extractor is
- * the DEFAULT export's `raw` (`bwipjs.raw`), used here.
+ * Only bwip-js's named `code128` encoder is used (`code128.ts`): its default export references every
+ * encoder bwip-js has, so a bundler could not drop any of them (≈940 KB minified).
  */
-import bwipjs from 'bwip-js';
+import { drawCode128 } from './code128.js';
 import { createLru } from './lru.js';
 import { encodeQr } from './qr/encode.js';
 
@@ -29,18 +29,44 @@ export const QR_QUIET = 4;
 const code128Cache = createLru<VectorSymbol>(64);
 const qrCache = createLru<VectorSymbol>(64);
 
+/**
+ * The bars of `text`'s Code 128 as `[left, width]` in modules. bwip-js draws each bar as a vertical
+ * line of width `lw` centred at `x` (rounded up to whole units at scale 1, so `left` is the floor).
+ */
+function code128Bars(text: string): { bars: Array<[number, number]>; width: number } {
+  const bars: Array<[number, number]> = [];
+  let width = 0;
+  const capture = {
+    setopts: (): void => undefined,
+    scale: (sx: number, sy: number): [number, number] => [sx, sy],
+    measure: (): { width: number; ascent: number; descent: number } => ({ width: 0, ascent: 0, descent: 0 }),
+    init: (w: number): void => {
+      width = w;
+    },
+    line: (x0: number, _y0: number, _x1: number, _y1: number, lw: number): void => {
+      bars.push([Math.floor(x0 - lw / 2), lw]);
+    },
+    polygon: (): void => undefined,
+    hexagon: (): void => undefined,
+    ellipse: (): void => undefined,
+    fill: (): void => undefined,
+    clip: (): void => undefined,
+    unclip: (): void => undefined,
+    text: (): void => undefined,
+    end: (): void => undefined,
+  };
+  drawCode128({ bcid: 'code128', text, scale: 1, height: 1 }, capture);
+  bars.sort((a, b) => a[0] - b[0]);
+  return { bars, width };
+}
+
 /** Code 128 of `text`: white quiet zones, then one `re` per bar; height 1 unit, 1 unit per module. */
 export function code128Symbol(text: string): VectorSymbol {
   return code128Cache.get(text, () => {
-    const [symbol] = bwipjs.raw('code128', text, {}) as Array<{ sbs: number[] }>;
-    const widths = symbol?.sbs ?? [];
-    const total = widths.reduce((sum, width) => sum + width, 0) + 2 * CODE128_QUIET;
+    const { bars, width } = code128Bars(text);
+    const total = width + 2 * CODE128_QUIET;
     let ops = `1 g 0 0 ${total} 1 re f 0 g\n`;
-    let x = CODE128_QUIET;
-    widths.forEach((width, index) => {
-      if (index % 2 === 0) ops += `${x} 0 ${width} 1 re\n`;
-      x += width;
-    });
+    for (const [left, bar] of bars) ops += `${CODE128_QUIET + left} 0 ${bar} 1 re\n`;
     return { ops: `${ops}f\n`, width: total, height: 1, bottom: 0 };
   });
 }

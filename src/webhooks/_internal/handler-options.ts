@@ -6,6 +6,7 @@ import { ConfigurationError } from '../../errors.js';
 // The IP allow-list module alone, not the guards barrel: the barrel also brings the expiry policy and
 // Peru's holiday tables, which this light entry never needs (measured: a cheaper cold import).
 import { createIpAllowList, type IpAllowList } from '../../guards/ip.js';
+import { toKitLogger } from '../../logging/index.js';
 import type { WebhookHandlerOptions } from '../handler-types.js';
 import { normalizeSecrets } from './inputs.js';
 
@@ -64,6 +65,8 @@ export function resolveHandlerOptions(options: WebhookHandlerOptions): ResolvedH
     optionalFunction(options[name], name);
   return {
     ...options,
+    // pino takes (fields, message): adapted here once, so the handler always calls (message, fields).
+    logger: options.logger === undefined ? undefined : toKitLogger(options.logger),
     secrets,
     maxBodyBytes: positiveInteger(options.maxBodyBytes, 'maxBodyBytes', DEFAULT_MAX_BODY_BYTES),
     dedupeTtlMs: positiveInteger(options.dedupeTtlMs, 'dedupeTtlMs', DEFAULT_DEDUPE_TTL_MS),

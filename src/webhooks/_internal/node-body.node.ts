@@ -1,6 +1,8 @@
 /**
  * Reading a Node request body for the webhook adapter: the raw bytes exactly as sent, with a size
  * limit enforced while reading, and a clear refusal when a framework already consumed the stream.
+ * Frameworks that keep the raw bytes beside the parsed body (NestJS with `rawBody: true`, a
+ * body-parser `verify` hook) leave them on `req.rawBody`, which wins over a parsed `req.body`.
  */
 import type { IncomingMessage } from 'node:http';
 import { declaresTooMuch } from './read-body.js';
@@ -14,7 +16,15 @@ export type NodeBodyResult =
 const CONSUMED_HELP =
   'Mount the PagoEfectivo webhook route before express.json() / body parsers (or exclude it from them), ' +
   "or use express.raw({ type: 'application/json' }) on that route; in Fastify, register a content-type " +
-  'parser that leaves the stream unread and call reply.hijack() before the listener.';
+  'parser that leaves the stream unread and call reply.hijack() before the listener; in NestJS, create the ' +
+  'app with NestFactory.create(AppModule, { rawBody: true }).';
+
+/** Raw text or bytes as a Uint8Array; anything else is not raw. */
+function asBytes(value: unknown): Uint8Array | null {
+  if (value instanceof Uint8Array) return value;
+  if (typeof value === 'string') return new TextEncoder().encode(value);
+  return null;
+}
 
 function isEmptyPlainObject(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -24,14 +34,18 @@ function isEmptyPlainObject(value: unknown): boolean {
 
 /** The body a framework left on `req.body`, when it is still the raw bytes or text. */
 function preparsed(req: IncomingMessage): NodeBodyResult | null {
-  const body = (req as { body?: unknown }).body;
+  const { body, rawBody } = req as { body?: unknown; rawBody?: unknown };
+  // NestJS (`rawBody: true`) and body-parser `verify` hooks keep the exact bytes here even though
+  // req.body holds the parsed JSON: those bytes are what the signature covers.
+  const raw = asBytes(rawBody);
+  if (raw) return { kind: 'ok', body: raw };
   if (body === undefined) return null;
   // Express 4's body-parser sets `req.body = {}` even when the content type did not match and the
   // stream was left untouched: that empty placeholder is not a parsed body.
   const untouched = !req.readableEnded && !req.readableDidRead;
   if (untouched && isEmptyPlainObject(body)) return null;
-  if (body instanceof Uint8Array) return { kind: 'ok', body };
-  if (typeof body === 'string') return { kind: 'ok', body: new TextEncoder().encode(body) };
+  const bytes = asBytes(body);
+  if (bytes) return { kind: 'ok', body: bytes };
   return {
     kind: 'consumed',
     message: `The webhook body was already parsed by another middleware (req.body is ${body === null ? 'null' : typeof body}), so its signature cannot be checked. ${CONSUMED_HELP}`,
