@@ -179,7 +179,7 @@ describe('reconcile and sweep against a SQLite store (the binary)', () => {
   });
 
   it.each([
-    [['reconcile', 'x.csv', '--store', 'mysql://db/shop'], 2, 'unknown store "mysql://db/shop"'],
+    [['reconcile', 'x.csv', '--store', 'mongodb://db/shop'], 2, 'unknown store "mongodb://db/shop"'],
     [['reconcile', 'x.csv', '--store', 'postgres://app:hunter2@db/shop'], 2, '--store contains a password'],
     [['reconcile', 'x.csv'], 2, 'exactly one of --store URL or --store-env NAME'],
     [['reconcile', 'x.csv', '--api', '--store', 'sqlite:x.db'], 2, 'give a settlement CSV file or --api (not both)'],

@@ -4,7 +4,16 @@
  * (mid-transaction, at a chosen statement of the service) for the money-path fault tests.
  */
 import mysql from 'mysql2/promise';
+import { createPagoEfectivoClient } from '../../../src/client/index.js';
+import { createCashCodes } from '../../../src/codes/index.js';
+import type { CashCodeProvider } from '../../../src/model/provider.js';
+import type { CashCodeStore } from '../../../src/storage/contract.js';
 import type { StoreFaults } from '../../../src/testing/conformance.js';
+import { noticeFromBody } from '../../codes/_harness.js';
+import { type ServiceRig, serviceRig } from './service-faults.js';
+
+/** The credentials of service-faults.ts's fake PagoEfectivo. */
+const CREDENTIALS = { serviceId: 1234, accessKey: 'EXAMPLEACCESSKEY0001', secretKey: 'exampleSecretKey/abc+123=' };
 
 type Call = (...args: unknown[]) => unknown;
 
@@ -163,4 +172,47 @@ export async function killablePool(url: string, connectionLimit = 6): Promise<Ki
       await pool.end();
     },
   };
+}
+
+/**
+ * {@link serviceRig} with a short reservation lease (`leaseMs`): in the chaos run a kill can orphan a
+ * `reserving` code, which holds its order until the lease lapses (60 s by default) and is then taken
+ * over; a short lease keeps the run bounded and exercises those take-overs.
+ */
+export function shortLeaseRig(store: CashCodeStore, leaseMs: number): ServiceRig {
+  const rig = serviceRig(store);
+  const client = createPagoEfectivoClient({
+    ...CREDENTIALS,
+    baseUrl: rig.fake.baseUrl,
+    fetch: rig.fake.fetch,
+    retry: { retries: 0 },
+  });
+  const provider: CashCodeProvider = {
+    createCip: async (input) => {
+      const created = await client.createCip(input);
+      rig.cips.push(created.cip);
+      return created;
+    },
+    searchCips: (numbers) => client.searchCips(numbers),
+    updateCipExpiry: (cip, date) => client.updateCipExpiry(cip, date),
+    deleteCip: (cip) => client.deleteCip(cip),
+  };
+  const fast = createCashCodes({
+    client: provider,
+    store,
+    settlementGraceMs: 0,
+    leaseMs,
+    onEvent: (event) => void rig.delivered.push(event),
+  });
+  rig.fake.setWebhookTarget({
+    handler: async (request) => {
+      try {
+        const outcome = await fast.applyPayment(noticeFromBody(await request.text()));
+        return new Response(outcome.kind, { status: 200 });
+      } catch {
+        return new Response('store unavailable', { status: 503 });
+      }
+    },
+  });
+  return { ...rig, codes: fast };
 }

@@ -80,6 +80,36 @@ function statements(target: Queryable): MysqlTx {
   };
 }
 
+/** Connection-level error numbers: killed (MariaDB 1927, MySQL 3169), gone away (2006), lost (2013). */
+const KILLED = new Set([1927, 3169, 2006, 2013]);
+
+/** Whether the connection itself failed (it must be destroyed, not rolled back and reused). */
+function broken(error: unknown): boolean {
+  const fields = (error ?? {}) as { fatal?: unknown; code?: unknown };
+  const code = errno(error);
+  if (fields.fatal === true || (code !== null && KILLED.has(code))) return true;
+  return typeof fields.code === 'string' && /^(PROTOCOL_|ECONN|EPIPE|ETIMEDOUT)/.test(fields.code);
+}
+
+/** Roll back, giving up after 5 s (a connection that does not answer is destroyed instead). */
+async function rollback(tx: MysqlTx): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), 5_000);
+  });
+  try {
+    return await Promise.race([
+      tx.exec('ROLLBACK').then(
+        () => true,
+        () => false,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -114,16 +144,8 @@ export function mysqlAccess(pool: MysqlPool): MysqlAccess {
       connection.release();
       return result;
     } catch (error) {
-      // A broken connection cannot roll back (the server already did): drop it from the pool.
-      const broken = (error as { fatal?: unknown } | null)?.fatal === true;
-      if (
-        !broken &&
-        (await tx.exec('ROLLBACK').then(
-          () => true,
-          () => false,
-        ))
-      )
-        connection.release();
+      // A broken or killed connection cannot roll back (the server already did): drop it from the pool.
+      if (!broken(error) && (await rollback(tx))) connection.release();
       else connection.destroy();
       throw error;
     }
