@@ -385,6 +385,6 @@ if (url) {
       } finally {
         await killable.close();
       }
-    }, 40_000);
+    }, 120_000); // ~15 s alone; the margin is for a loaded machine
   });
 }

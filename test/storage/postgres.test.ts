@@ -486,6 +486,6 @@ if (url) {
       } finally {
         await rig.close();
       }
-    }, 60_000);
+    }, 120_000); // ~20 s alone; the margin is for a loaded machine, the kill loop itself stops at 20 s
   });
 }

@@ -364,7 +364,7 @@ if (!url) {
       }
     });
 
-    it('every invariant holds afterwards', { timeout: 60_000 }, async () => {
+    it('every invariant holds afterwards', { timeout: 120_000 }, async () => {
       const store = redisStore(client, { keyPrefix: prefix });
       const rig = serviceRig(store);
       await rig.codes.issue(order(`chaos-warm-${run}`));
