@@ -8,8 +8,8 @@
  * @module storage/memory
  */
 
-import { ConfigurationError } from '../errors.js';
 import { checkDate, checkEntry, checkEventState, checkKey, checkRecordBatch } from './_memory/args.js';
+import { epochClock, type StoreClock } from './_memory/clock.js';
 import { createCodeTable } from './_memory/codes.js';
 import { createKeyTable } from './_memory/keys.js';
 import { createRecords } from './_memory/records.js';
@@ -22,7 +22,7 @@ export interface MemoryStoreOptions {
    * the SDK (an epoch-milliseconds `() => number` is still accepted). Defaults to the wall clock;
    * tests inject a fake one to move time without sleeping.
    */
-  now?: (() => Date) | (() => number);
+  now?: StoreClock;
 }
 
 /** How many entries a {@link MemoryStore} holds, expired ones not yet swept included. */
@@ -48,19 +48,6 @@ export interface MemoryStore extends CashCodeStore {
   stats(): MemoryStoreStats;
 }
 
-function epochClock(now: MemoryStoreOptions['now']): () => number {
-  if (now === undefined) return Date.now;
-  if (typeof now !== 'function') {
-    throw new ConfigurationError('memoryStore(): `now` must be a function returning a Date (or epoch ms).');
-  }
-  return () => {
-    const value: unknown = now();
-    if (value instanceof Date) return value.getTime();
-    if (typeof value === 'number' && Number.isFinite(value)) return value;
-    throw new ConfigurationError('memoryStore(): `now()` returned neither a Date nor epoch milliseconds.');
-  };
-}
-
 /**
  * Create an in-memory {@link CashCodeStore}.
  *
@@ -78,7 +65,7 @@ function epochClock(now: MemoryStoreOptions['now']): () => number {
  * ```
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  const now = epochClock(options.now);
+  const now = epochClock(options.now, 'memoryStore');
   const records = createRecords();
   const codes = createCodeTable(now, records);
   const keys = createKeyTable(now);

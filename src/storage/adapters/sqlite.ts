@@ -12,6 +12,7 @@
  */
 
 import { ConfigurationError, toStorageError } from '../../errors.js';
+import { epochClock, type StoreClock } from '../_memory/clock.js';
 import type { CashCodeStore } from '../contract.js';
 import { checkPrefix, guard, guardedStore } from './_internal/shared.js';
 import { createSqliteCodeTable, type SqliteCodeTable } from './_internal/sqlite/codes.js';
@@ -39,12 +40,12 @@ export interface SqliteStoreOptions {
   /** How long a write waits for another connection's lock before failing (`busy_timeout`). Default 5000. */
   busyTimeoutMs?: number;
   /**
-   * The clock (epoch milliseconds) behind TTLs, counter windows and sweeper leases (event leases use
+   * The clock (`() => Date`, or epoch milliseconds) behind TTLs, counter windows and sweeper leases (event leases use
    * the `now` given to `claimEvents`). Defaults to
    * `Date.now`; tests inject a fake one. Processes sharing a file must share a clock, so keep the default
    * in production.
    */
-  now?: () => number;
+  now?: StoreClock;
 }
 
 /** A {@link CashCodeStore} kept in SQLite, plus its maintenance operation. */
@@ -89,9 +90,8 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
     /^[a-z_][a-z0-9_]{0,39}$/,
     'must be lowercase letters, digits and underscores, start with a letter or underscore, at most 40 characters',
   );
-  const now = options.now ?? Date.now;
+  const now = epochClock(options.now, 'sqliteStore');
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  if (typeof now !== 'function') throw new ConfigurationError('sqliteStore(): `now` must be a function returning ms.');
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new ConfigurationError(
       `sqliteStore(): \`busyTimeoutMs\` must be a non-negative integer, got ${busyTimeoutMs}.`,
