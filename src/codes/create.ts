@@ -207,7 +207,10 @@ async function strandedCip(ctx: ServiceContext, reserved: CashCode, created: Cre
       return abandon(ctx, reserved, created);
     }
   } catch {
-    // The store is still unreachable: fall through to deleting the CIP at the provider.
+    // Writes keep failing; reads may still work: never delete a CIP that a stored code holds.
+    const holder = await ctx.store.getCodeByCip(created.cip).catch(() => undefined);
+    if (holder !== undefined && holder !== null)
+      return holder.id === reserved.id && holder.status === 'pending' ? holder : null;
   }
   if (recorded !== null) {
     // The reservation now holds the CIP: the takeover deletes it (or finds it paid) before moving on.

@@ -93,10 +93,18 @@ function describeError(error: unknown): string {
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
 
+/** The error of a consumer call that did not settle within `timeoutMs`. */
+class DeliveryTimeout extends Error {
+  constructor(ms: number) {
+    super(`onEvent did not settle within ${ms} ms`);
+    this.name = 'DeliveryTimeout';
+  }
+}
+
 function withTimeout(run: Promise<void>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`onEvent did not settle within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new DeliveryTimeout(ms)), ms);
   });
   return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
 }
@@ -131,17 +139,31 @@ export function createEventDelivery(input: {
     }
   }
 
+  // Calls that timed out but have not settled yet, with when they started: the same event is not handed
+  // to a consumer again while one still runs (a timeout stops the waiting, not the consumer), for at
+  // most a lease, so a consumer that hangs for good cannot keep its event from ever being delivered.
+  const stillRunning = new Map<string, number>();
+
   async function deliverOne(owner: string, outbox: OutboxEvent): Promise<boolean> {
     const { event } = outbox;
+    const since = stillRunning.get(event.id);
+    if (since !== undefined && now().getTime() - since < leaseMs) return false; // left leased, retried later
     let failure: unknown = null;
+    let timedOut = false;
     for (const consumer of [...consumers]) {
+      const call = Promise.resolve().then(() => consumer(structuredClone(event)));
       try {
-        await withTimeout(
-          Promise.resolve().then(() => consumer(structuredClone(event))),
-          config.timeoutMs,
-        );
+        await withTimeout(call, config.timeoutMs);
       } catch (error) {
         failure = error;
+        timedOut = error instanceof DeliveryTimeout;
+        if (timedOut) {
+          stillRunning.set(event.id, now().getTime());
+          call.then(
+            () => stillRunning.delete(event.id),
+            () => stillRunning.delete(event.id),
+          );
+        }
         break;
       }
     }
@@ -151,7 +173,10 @@ export function createEventDelivery(input: {
       return true;
     }
     const dead = attempts >= config.maxAttempts;
-    const delay = Math.min(config.backoffMs * 2 ** Math.min(outbox.attempts, 40), config.maxBackoffMs);
+    const backoff = Math.min(config.backoffMs * 2 ** Math.min(outbox.attempts, 40), config.maxBackoffMs);
+    // After a timeout the consumer may still be running (here or, after a crash, nowhere): the next
+    // attempt waits at least a lease, so another worker does not start it alongside.
+    const delay = timedOut ? Math.max(backoff, leaseMs) : backoff;
     await store.settleEvent({
       id: event.id,
       owner,

@@ -38,6 +38,8 @@ export interface OrderFacts {
   current: boolean;
   /** Whether the order's current code is paid. */
   orderPaid: boolean;
+  /** When the payment is judged (the service clock). */
+  now: Date;
 }
 
 /**
@@ -101,7 +103,7 @@ const timely = (code: CashCode, paidAt: Date | null): boolean =>
  *
  * | code status | exact, in time | other amount or currency | paid after expiry / time unknown |
  * |---|---|---|---|
- * | `pending` | accept → `paid` | review | review (`paid_after_expiry`); unknown time: accept |
+ * | `pending` | accept → `paid` | review | review (`paid_after_expiry`); unknown time: accept before the expiry, review after |
  * | `expired`, still the order's code | accept (paid in time) | review | review (`paid_after_expiry`) |
  * | `expired`/`failed`, replaced | review (`code_replaced`, or `order_already_paid`) | review | review |
  * | `cancelled` | review (`code_cancelled`) | review | review |
@@ -167,6 +169,14 @@ export function judgePayment(code: CashCode, observation: PaymentObservation, fa
           kind: 'review',
           reason: 'paid_after_expiry',
           message: `CIP ${cip} was paid at ${observation.paidAt.toISOString()}, after its expiry; accept or refund it.`,
+        };
+      }
+      // No payment time and the code has already expired: it may have been paid late (fail closed).
+      if (observation.paidAt === null && facts.now.getTime() > code.expiresAt.getTime()) {
+        return {
+          kind: 'review',
+          reason: 'paid_after_expiry',
+          message: `CIP ${cip} is reported paid after its expiry, with no payment time; accept or refund it.`,
         };
       }
       return { kind: 'accept' };

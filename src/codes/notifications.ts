@@ -16,7 +16,8 @@ export interface UnknownNotification {
   source?: EventSource;
 }
 
-const MAX_BODY = 64 * 1024;
+/** Far above any webhook body limit a merchant would set (the handler's default is 64 KiB). */
+const MAX_BODY = 1024 * 1024;
 
 /** A short, stable fingerprint of the body, so a redelivery of the same notification records nothing new. */
 function fingerprint(text: string): string {
@@ -41,7 +42,7 @@ export async function recordUnknownNotification(
 ): Promise<CodeEvent> {
   const { eventType, body } = notification ?? ({} as UnknownNotification);
   if (typeof eventType !== 'string' || typeof body !== 'string' || body.length > MAX_BODY) {
-    throw new ValidationError('recordUnknownNotification needs { eventType: string, body: string (≤ 64 KiB) }.', [
+    throw new ValidationError('recordUnknownNotification needs { eventType: string, body: string (≤ 1 MiB) }.', [
       { path: typeof eventType !== 'string' ? 'eventType' : 'body', message: 'missing or invalid' },
     ]);
   }

@@ -13,7 +13,7 @@ import type { CodeEvent, EventSource } from '../model/events.js';
 import { formatAmount } from '../money/index.js';
 import { log, type ServiceContext } from './_context.js';
 import { isValidCodeId } from './ids.js';
-import { checkNotice, judgePayment, type PaymentObservation } from './judgement.js';
+import { checkNotice, judgePayment, type OrderFacts, type PaymentObservation } from './judgement.js';
 import { entryFor, eventFor, record, transition } from './lifecycle.js';
 
 const ACTORS: Record<PaymentSource, Actor> = {
@@ -123,10 +123,11 @@ async function refuse(
   return { kind: 'rejected', reason, message, code };
 }
 
-async function orderFacts(ctx: ServiceContext, code: CashCode): Promise<{ current: boolean; orderPaid: boolean }> {
-  if (code.status !== 'expired' && code.status !== 'failed') return { current: true, orderPaid: false };
+async function orderFacts(ctx: ServiceContext, code: CashCode): Promise<OrderFacts> {
+  const now = ctx.now();
+  if (code.status !== 'expired' && code.status !== 'failed') return { current: true, orderPaid: false, now };
   const current = await ctx.store.getCodeByOrder(code.orderId);
-  return { current: current?.id === code.id, orderPaid: current?.status === 'paid' };
+  return { current: current?.id === code.id, orderPaid: current?.status === 'paid', now };
 }
 
 /**

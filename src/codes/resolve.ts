@@ -31,6 +31,30 @@ function checkInput(input: ResolveInput): { decision: 'accept' | 'refund'; actor
 }
 
 /**
+ * Accepting a payment of a code that is no longer its order's code must not leave the order with a
+ * second payable (or paid) code: one order, one paid code.
+ */
+async function checkOrderFree(ctx: ServiceContext, code: CashCode): Promise<void> {
+  const current = await ctx.store.getCodeByOrder(code.orderId);
+  if (current === null || current.id === code.id) return;
+  const details = { codeId: code.id, orderId: code.orderId, currentCodeId: current.id, currentStatus: current.status };
+  if (current.status === 'paid' || current.status === 'review') {
+    throw new GuardError(
+      'order_already_paid',
+      `Order ${JSON.stringify(code.orderId)} already has a ${current.status === 'paid' ? 'paid' : 'reviewed'} code (${current.id}); accepting this payment too would collect the order twice: refund it instead.`,
+      { details },
+    );
+  }
+  if (current.status === 'pending' || current.status === 'reserving') {
+    throw new GuardError(
+      'order_code_in_flight',
+      `Order ${JSON.stringify(code.orderId)} has another payable code (${current.id}); cancel it first (codes.cancel(orderId)), then accept this payment.`,
+      { details },
+    );
+  }
+}
+
+/**
  * Settle a payment under review (see `CashCodes.resolve`). Idempotent: resolving a code again with the
  * decision it already has returns it unchanged; a different decision is refused.
  */
@@ -51,6 +75,7 @@ export async function resolve(ctx: ServiceContext, codeId: string, input: Resolv
         { details: { codeId: code.id, status: code.status } },
       );
     }
+    if (decision === 'accept') await checkOrderFree(ctx, code);
     const review = { ...code.review!, decision, decidedBy: actor, note, decidedAt: ctx.now() };
     const data = {
       decision,

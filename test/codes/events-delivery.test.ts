@@ -168,7 +168,10 @@ for (const factory of STORES) {
         lastError: expect.stringContaining('did not settle within 5 ms'),
       });
       hang = false;
+      // The timed-out call may still run: no new attempt before its lease (timeoutMs + 30 s) is over.
       await world.advance(BACKOFF);
+      expect(await world.codes.events.drain()).toEqual({ delivered: 0, failed: 0, pending: 1 });
+      await world.advance(30_005);
       expect(await world.codes.events.drain()).toEqual({ delivered: 1, failed: 0, pending: 0 });
       expect(calls).toEqual([outbox!.event.id, outbox!.event.id]);
     });
