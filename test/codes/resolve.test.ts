@@ -180,6 +180,32 @@ for (const factory of STORES) {
       expect(world.fake.stats().createCip).toBe(before);
     });
 
+    test('accepting a replaced code while its order has a new payable code is refused until that code is cancelled', async () => {
+      const world = await createWorld(factory);
+      worlds.push(world);
+      const orderId = newOrderId('ORD-REPLACED');
+      const { code: first } = await world.codes.issue(order(orderId, '120.00'));
+      await world.advance(EXPIRY_MS + GRACE_MS + MINUTE);
+      await world.codes.sweepExpired();
+      const { code: second } = await world.codes.issue(order(orderId, '120.00'));
+      expect(second.id).not.toBe(first.id);
+      await world.fake.pay(first.cip!, { allowExpired: true });
+      expect((await world.codes.get(first.id))!).toMatchObject({
+        status: 'review',
+        review: { reason: 'code_replaced' },
+      });
+      expect(await rejection(world.codes.resolve(first.id, { decision: 'accept', actor: 'ana' }))).toMatchObject({
+        code: 'order_code_in_flight',
+      });
+      await world.codes.cancel(orderId); // the new code's CIP is deleted: it can no longer be paid
+      expect((await world.codes.resolve(first.id, { decision: 'accept', actor: 'ana' })).status).toBe('paid');
+      const paidEvents = [
+        ...(await allEvents(world.store, first.id)),
+        ...(await allEvents(world.store, second.id)),
+      ].filter((event) => event.type === 'code.paid');
+      expect(paidEvents).toHaveLength(1);
+    });
+
     test('a second payment of a code in review is recorded and refused, not applied', async () => {
       const { world, code } = await inReview();
       const outcome = await world.codes.applyPayment({
