@@ -86,6 +86,9 @@ export type { CashCodeProvider, CreateCipInput, CreatedCip, CipStatus } from './
 export type { CodeEvent, CodeEventType, EventSource, EventDeliveryState, OutboxEvent } from './model/events.js';
 export { CODE_EVENT_TYPES } from './model/events.js';
 
+// observability: client hooks, tracer and metrics types (no @opentelemetry import anywhere)
+export type * from './observability/index.js';
+
 // codes: the service
 export {
   createCashCodes,

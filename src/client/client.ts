@@ -1,6 +1,12 @@
 import * as v from 'valibot';
 import { ApiError, AuthError, isPagoEfectivoKitError, ValidationError } from '../errors.js';
 import type { CashCodeProvider, CipStatus, CreateCipInput, CreatedCip } from '../model/provider.js';
+import {
+  type ClientRequestEvent,
+  type ClientResponseEvent,
+  createClientObserver,
+} from '../observability/client-hooks.js';
+import { attributes, resolveTracer, SPAN_KIND, withSpan } from '../observability/tracing.js';
 import { formatLimaTimestamp } from '../time/index.js';
 import { unexpectedResponse } from './_errors.js';
 import { type AuthSession, createTokenManager } from './auth.js';
@@ -28,6 +34,12 @@ export interface PagoEfectivoClient extends CashCodeProvider {
   authenticate(options?: { force?: boolean }): Promise<AuthSession>;
   /** Search one CIP; rejects with `code_not_found` when PagoEfectivo does not know it. */
   getCip(cip: string): Promise<CipStatus>;
+  /**
+   * Add a hook called before (`'request'`) or after (`'response'`) every HTTP attempt; returns the
+   * function that removes it. Hooks never see a key, token, auth hash or body, and a throw is ignored.
+   */
+  on(type: 'request', hook: (event: ClientRequestEvent) => void): () => void;
+  on(type: 'response', hook: (event: ClientResponseEvent) => void): () => void;
   /** A log-safe description (no keys, no token). */
   toJSON(): Record<string, unknown>;
 }
@@ -51,7 +63,9 @@ export interface PagoEfectivoClient extends CashCodeProvider {
  */
 export function createPagoEfectivoClient(options: PagoEfectivoClientOptions): PagoEfectivoClient {
   const resolved = resolveClientOptions(options);
-  const transport = createTransport(resolved);
+  const observer = createClientObserver(options.hooks);
+  const tracer = resolveTracer(options.tracer, 'createPagoEfectivoClient');
+  const transport = createTransport(resolved, observer);
   const tokens = createTokenManager(resolved, transport);
 
   // Authenticated call with exactly one transparent re-authentication after a 401. Repeating even
@@ -92,6 +106,24 @@ export function createPagoEfectivoClient(options: PagoEfectivoClientOptions): Pa
     return results;
   }
 
+  async function createCip(input: CreateCipInput): Promise<CreatedCip> {
+    const valid = validateCreateCipInput(input, resolved.now());
+    const body = buildCreateCipBody(valid);
+    // Never retried: a timeout may hide a created CIP. Errors that leave the outcome open carry
+    // `details.outcomeUnknown` (see isCreationOutcomeUnknown); the one-code-per-order guard decides.
+    const result = await call({
+      operation: 'createCip',
+      method: 'POST',
+      path: 'cips',
+      body,
+      idempotent: false,
+      headers: CREATE_CIP_HEADERS,
+    });
+    const parsed = v.safeParse(CreatedCipDataSchema, result.envelope.data);
+    if (!parsed.success) throw unexpectedResponse(result.context, result.status, '`data` is not a created CIP');
+    return toCreatedCip(parsed.output, result.context, result.status);
+  }
+
   return {
     environment: resolved.environment,
     baseUrl: resolved.baseUrl,
@@ -100,22 +132,16 @@ export function createPagoEfectivoClient(options: PagoEfectivoClientOptions): Pa
       return tokens.session(authOptions?.force === true);
     },
 
-    async createCip(input: CreateCipInput): Promise<CreatedCip> {
-      const valid = validateCreateCipInput(input, resolved.now());
-      const body = buildCreateCipBody(valid);
-      // Never retried: a timeout may hide a created CIP. Errors that leave the outcome open carry
-      // `details.outcomeUnknown` (see isCreationOutcomeUnknown); the one-code-per-order guard decides.
-      const result = await call({
-        operation: 'createCip',
-        method: 'POST',
-        path: 'cips',
-        body,
-        idempotent: false,
-        headers: CREATE_CIP_HEADERS,
-      });
-      const parsed = v.safeParse(CreatedCipDataSchema, result.envelope.data);
-      if (!parsed.success) throw unexpectedResponse(result.context, result.status, '`data` is not a created CIP');
-      return toCreatedCip(parsed.output, result.context, result.status);
+    createCip(input: CreateCipInput): Promise<CreatedCip> {
+      // The span carries the transaction code (the kit's code id) and the CIP, never the payer's data.
+      const transactionCode = typeof input?.transactionCode === 'string' ? input.transactionCode : null;
+      return withSpan(
+        tracer,
+        'pagoefectivo.createCip',
+        { kind: SPAN_KIND.client, attributes: attributes({ 'pagoefectivo.transaction_code': transactionCode }) },
+        () => createCip(input),
+        (created, span) => span.setAttribute('pagoefectivo.cip', created.cip),
+      );
     },
 
     searchCips,
@@ -145,6 +171,8 @@ export function createPagoEfectivoClient(options: PagoEfectivoClientOptions): Pa
       // refused (only generated CIPs can be deleted). Confirm with searchCips instead.
       await call({ operation: 'deleteCip', method: 'DELETE', path: `cips/${number}`, idempotent: false });
     },
+
+    on: observer.on,
 
     toJSON(): Record<string, unknown> {
       return { environment: resolved.environment, baseUrl: resolved.baseUrl, serviceId: resolved.serviceId };

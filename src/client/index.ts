@@ -17,6 +17,10 @@ export {
   type RetryOptions,
 } from './options.js';
 
+// observability: request/response hooks and the tracer type
+export type { ClientHooks, ClientRequestEvent, ClientResponseEvent } from '../observability/client-hooks.js';
+export type { SpanLike, TracerLike } from '../observability/tracing.js';
+
 // request schemas
 export { CreateCipInputSchema, CipNumberSchema, DateExpirySchema } from './request-schemas.js';
 

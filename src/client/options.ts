@@ -1,5 +1,7 @@
 import * as v from 'valibot';
 import { ConfigurationError } from '../errors.js';
+import type { ClientHooks } from '../observability/client-hooks.js';
+import type { TracerLike } from '../observability/tracing.js';
 
 /** The documented API base URLs (protocol §0). */
 export const PAGOEFECTIVO_BASE_URLS: { readonly sandbox: string; readonly production: string } = {
@@ -44,6 +46,13 @@ export interface PagoEfectivoClientOptions {
   tokenRefreshMarginMs?: number;
   /** How many CIPs one search request carries; longer lists are split. Default 50. */
   searchBatchSize?: number;
+  /**
+   * Called before and after every HTTP attempt with method, path, status, duration, request id and
+   * attempt number, never a key, token, hash or body; see docs/client.md. Also `client.on(...)`.
+   */
+  hooks?: ClientHooks;
+  /** An OpenTelemetry tracer (`trace.getTracer('pagoefectivo-kit')`) for `createCip` spans; see docs/observability.md. */
+  tracer?: TracerLike;
 }
 
 /** Options after validation, with every default applied. */

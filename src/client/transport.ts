@@ -1,5 +1,6 @@
 import { ofetch } from 'ofetch';
-import type { ApiError } from '../errors.js';
+import { type ApiError, isPagoEfectivoKitError } from '../errors.js';
+import { type ClientObserver, newRequestId, responseRequestId } from '../observability/client-hooks.js';
 import {
   failureError,
   type Operation,
@@ -46,7 +47,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * (`retry: 0`) so that only calls marked idempotent are ever repeated, and response errors are
  * ignored so this module sees every status and body and maps them itself.
  */
-export function createTransport(options: ResolvedClientOptions): Transport {
+export function createTransport(options: ResolvedClientOptions, observer: ClientObserver | null = null): Transport {
   const $fetch = ofetch.create(
     {
       baseURL: options.baseUrl,
@@ -68,7 +69,11 @@ export function createTransport(options: ResolvedClientOptions): Transport {
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
   }
 
-  async function attempt(request: TransportRequest, context: RequestContext): Promise<TransportResult> {
+  async function attempt(
+    request: TransportRequest,
+    context: RequestContext,
+    seen: { status: number | null; headers?: Headers },
+  ): Promise<TransportResult> {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
@@ -78,6 +83,8 @@ export function createTransport(options: ResolvedClientOptions): Transport {
     } catch (error) {
       throw failureError(context, error, options.timeoutMs);
     }
+    seen.status = response.status;
+    seen.headers = response.headers;
     const text = typeof response._data === 'string' ? response._data : '';
     const envelope = readEnvelope(text);
     const ok = response.status >= 200 && response.status < 300;
@@ -90,6 +97,44 @@ export function createTransport(options: ResolvedClientOptions): Transport {
     throw responseError(context, response.status, envelope);
   }
 
+  const clock = (): number => globalThis.performance?.now() ?? Date.now();
+
+  // The hooks see what identifies the attempt, never its headers or body (token, access key, hash).
+  async function observed(
+    request: TransportRequest,
+    context: RequestContext,
+    number: number,
+  ): Promise<TransportResult> {
+    const seen: { status: number | null; headers?: Headers } = { status: null };
+    if (observer === null) return attempt(request, context, seen);
+    const clientRequestId = newRequestId();
+    const event = {
+      operation: context.operation,
+      method: context.method,
+      path: context.path.split('?')[0] ?? context.path,
+      attempt: number,
+      clientRequestId,
+    };
+    observer.request(event);
+    const started = clock();
+    const report = (errorCode: string | null): void =>
+      observer.response({
+        ...event,
+        status: seen.status,
+        durationMs: Math.max(0, Math.round((clock() - started) * 1000) / 1000),
+        requestId: responseRequestId(seen.headers) ?? clientRequestId,
+        errorCode,
+      });
+    try {
+      const result = await attempt(request, context, seen);
+      report(null);
+      return result;
+    } catch (error) {
+      report(isPagoEfectivoKitError(error) ? error.code : 'internal_error');
+      throw error;
+    }
+  }
+
   return {
     async send(request: TransportRequest): Promise<TransportResult> {
       const context: RequestContext = {
@@ -99,7 +144,7 @@ export function createTransport(options: ResolvedClientOptions): Transport {
       };
       for (let index = 0; ; index++) {
         try {
-          return await attempt(request, context);
+          return await observed(request, context, index + 1);
         } catch (error) {
           const failure = error as ApiError;
           const transient =

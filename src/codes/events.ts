@@ -120,6 +120,8 @@ export function createEventDelivery(input: {
   options: EventDeliveryOptions | undefined;
   now: () => Date;
   logger: CashCodesLogger | null;
+  /** Told the result of every drain (the `eventsPending` metric); must not throw. */
+  onDrained?: (result: DrainResult) => void;
 }): EventDelivery {
   const { store, now, logger } = input;
   if (input.onEvent !== undefined && typeof input.onEvent !== 'function') {
@@ -220,6 +222,7 @@ export function createEventDelivery(input: {
       }
     }
     result.pending = await store.countEvents('pending');
+    input.onDrained?.(result);
     return result;
   }
 

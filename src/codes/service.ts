@@ -5,6 +5,8 @@ import { toKitLogger } from '../logging/index.js';
 import type { CashCode, LifecycleEntry, PaymentNotice, PaymentOutcome } from '../model/code.js';
 import type { CodeEvent } from '../model/events.js';
 import type { CashCodeProvider } from '../model/provider.js';
+import { type CashCodesMetrics, resolveMetrics } from '../observability/metrics.js';
+import { attributes, resolveTracer, type TracerLike, withSpan } from '../observability/tracing.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import { type ExpiryPolicy, resolveExpiryPolicy } from '../time/expiry.js';
 import { type CashCodesLogger, type ServiceContext, typedStore } from './_context.js';
@@ -66,6 +68,13 @@ export interface CashCodesOptions {
   onEvent?: EventHandler;
   /** Retries, backoff, dead-letter threshold and timeouts of the event delivery. */
   delivery?: EventDeliveryOptions;
+  /**
+   * An OpenTelemetry tracer (`trace.getTracer('pagoefectivo-kit')`): spans for `issue`, `applyPayment`
+   * and `sweepExpired` with CIP, order and code ids, never payer data (docs/observability.md).
+   */
+  tracer?: TracerLike;
+  /** Metric callbacks: codes issued, payments by outcome, events pending (docs/observability.md). */
+  metrics?: CashCodesMetrics;
 }
 
 /** The codes service: issue, look up, cancel and settle PagoEfectivo payment codes safely. */
@@ -112,6 +121,19 @@ export interface CashCodes {
   recordUnknownNotification(notification: UnknownNotification): Promise<CodeEvent>;
 }
 
+/** The ids of a code a span may carry: code, order and CIP; amounts in minor units; no payer data. */
+function codeAttributes(code: CashCode): Record<string, string | number> {
+  const values: Record<string, string | number> = {
+    'pagoefectivo.code_id': code.id,
+    'pagoefectivo.order_id': code.orderId,
+    'pagoefectivo.status': code.status,
+    'pagoefectivo.amount_minor': code.amountMinor,
+    'pagoefectivo.currency': code.currency,
+  };
+  if (code.cip !== null) values['pagoefectivo.cip'] = code.cip;
+  return values;
+}
+
 function positiveInt(value: number | undefined, fallback: number, name: string): number {
   const resolved = value ?? fallback;
   if (!Number.isSafeInteger(resolved) || resolved < 1) {
@@ -153,12 +175,15 @@ export function createCashCodes(options: CashCodesOptions): CashCodes {
   const now = options.now ?? (() => new Date());
   // pino-style loggers take (fields, message): adapted so that no field is lost.
   const logger = options.logger ? toKitLogger(options.logger) : null;
+  const tracer = resolveTracer(options.tracer, 'createCashCodes');
+  const metrics = resolveMetrics(options.metrics, 'createCashCodes');
   const events = createEventDelivery({
     store: safeStore,
     onEvent: options.onEvent,
     options: options.delivery,
     now,
     logger,
+    ...(metrics !== null && { onDrained: (result) => metrics.eventsPending({ pending: result.pending }) }),
   });
   const ctx: ServiceContext = {
     provider: client,
@@ -177,13 +202,33 @@ export function createCashCodes(options: CashCodesOptions): CashCodes {
     afterCommit: () => events.afterCommit(),
   };
   const voucher = createVoucherSigner(options.voucherKey, now);
+  async function issueCode(input: IssueInput): Promise<IssueResult> {
+    if (voucher === null) return issue(ctx, input);
+    // Before any store or API call: a created code whose token cannot be signed would be a half success.
+    if (typeof input?.orderId === 'string') voucher.checkOrderId(input.orderId);
+    const result = await issue(ctx, input);
+    return { ...result, voucherToken: await voucher.sign(result.code) };
+  }
+  // Spans and metrics wrap the operations from outside: their logic stays as it is.
   return {
-    async issue(input) {
-      if (voucher === null) return issue(ctx, input);
-      // Before any store or API call: a created code whose token cannot be signed would be a half success.
-      if (typeof input?.orderId === 'string') voucher.checkOrderId(input.orderId);
-      const result = await issue(ctx, input);
-      return { ...result, voucherToken: await voucher.sign(result.code) };
+    issue(input) {
+      const orderId = typeof input?.orderId === 'string' ? input.orderId : null;
+      return withSpan(
+        tracer,
+        'pagoefectivo.issue',
+        { attributes: attributes({ 'pagoefectivo.order_id': orderId }) },
+        async () => {
+          const result = await issueCode(input);
+          if (result.created) {
+            metrics?.codeIssued({ currency: result.code.currency, amountMinor: result.code.amountMinor });
+          }
+          return result;
+        },
+        (result, span) => {
+          for (const [key, value] of Object.entries(codeAttributes(result.code))) span.setAttribute(key, value);
+          span.setAttribute('pagoefectivo.created', result.created);
+        },
+      );
     },
     async get(idOrOrderId) {
       if (typeof idOrOrderId !== 'string' || idOrOrderId === '') return null;
@@ -194,8 +239,47 @@ export function createCashCodes(options: CashCodesOptions): CashCodes {
       );
     },
     cancel: (orderId) => cancel(ctx, orderId),
-    applyPayment: (notice) => applyPayment(ctx, notice),
-    sweepExpired: (sweepOptions) => sweepExpired(ctx, sweepOptions),
+    applyPayment(notice) {
+      const cip = typeof notice?.cip === 'string' ? notice.cip : null;
+      return withSpan(
+        tracer,
+        'pagoefectivo.applyPayment',
+        {
+          attributes: attributes({
+            'pagoefectivo.cip': cip,
+            'pagoefectivo.source': typeof notice?.source === 'string' ? notice.source : 'webhook',
+          }),
+        },
+        async () => {
+          const outcome = await applyPayment(ctx, notice);
+          metrics?.paymentApplied({
+            outcome: outcome.kind,
+            source: notice.source ?? 'webhook',
+            reason: 'reason' in outcome ? outcome.reason : null,
+          });
+          return outcome;
+        },
+        (outcome, span) => {
+          span.setAttribute('pagoefectivo.outcome', outcome.kind);
+          if ('reason' in outcome) span.setAttribute('pagoefectivo.reason', outcome.reason);
+          if (outcome.code)
+            for (const [key, value] of Object.entries(codeAttributes(outcome.code))) span.setAttribute(key, value);
+        },
+      );
+    },
+    sweepExpired(sweepOptions) {
+      return withSpan(
+        tracer,
+        'pagoefectivo.sweepExpired',
+        {},
+        () => sweepExpired(ctx, sweepOptions),
+        (summary, span) => {
+          for (const key of ['expired', 'paid', 'review', 'skipped', 'unconfirmed', 'errors', 'released'] as const) {
+            span.setAttribute(`pagoefectivo.sweep.${key}`, summary[key]);
+          }
+        },
+      );
+    },
     history: (codeId) => safeStore.readLog(codeId),
     resolve: (codeId, input) => resolve(ctx, codeId, input),
     events: { drain: events.drain, subscribe: events.subscribe, list: events.list, redrive: events.redrive },

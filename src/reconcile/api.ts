@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors.js';
 import type { CashCode, CodeStatus } from '../model/code.js';
 import type { CashCodeProvider, CipStatus } from '../model/provider.js';
+import { resolveTracer, type TracerLike, withSpan } from '../observability/tracing.js';
 import type { CashCodeStore, ListCodesFilter } from '../storage/contract.js';
 import { buildReport } from './_build.js';
 import { compareWithApi } from './_compare.js';
@@ -33,30 +34,16 @@ export interface ReconcileWithApiOptions {
   /** Clock. Default `() => new Date()`. */
   now?: () => Date;
   /** Called after every search call (e.g. to print progress on stderr). */
+  /** An OpenTelemetry tracer: one span per run with the counts of findings (docs/observability.md). */
+  tracer?: TracerLike;
   onProgress?: (progress: ReconcileProgress) => void;
 }
 
 const DEFAULT_LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
 const PAGE_SIZE = 500;
 
-/**
- * Compare the store with PagoEfectivo's search API and recover missed payments.
- *
- * Every pending code, and every expired, paid or cancelled code updated since `since`, is looked up
- * with `client.searchCips` in batches. A payment we never heard about (a lost webhook) is applied with
- * `codes.applyPayment({ …, source: 'reconcile' })`; the codes service's checks (amount, currency,
- * state, expiry) still apply, so a late or wrong payment is recorded and flagged, never accepted.
- * Other disagreements are reported, not changed.
- *
- * Safe to run from several workers at once: `applyPayment` updates a code with compare-and-set and is
- * idempotent, so a payment recovered by two workers is applied once (the other reports it as
- * `matched`, `already_applied`). A failing search call rejects the run; payments applied before it
- * stay applied and a new run continues where it matters.
- *
- * @throws {ConfigurationError} `config_invalid` for a bad `batchSize`.
- * @throws the client's `ApiError` or the store's `StorageError` when they fail.
- */
-export async function reconcileWithApi(options: ReconcileWithApiOptions): Promise<ReconcileReport> {
+/** The run itself; the exported function wraps it in a span. */
+async function runReconcileWithApi(options: ReconcileWithApiOptions): Promise<ReconcileReport> {
   const now = options.now ?? ((): Date => new Date());
   const batchSize = options.batchSize ?? 50;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100) {
@@ -97,4 +84,37 @@ export async function reconcileWithApi(options: ReconcileWithApiOptions): Promis
   await scan(['pending']);
   await scan(['expired', 'paid', 'cancelled'], since);
   return buildReport('api', items, startedAt, now(), { from: since, to: startedAt });
+}
+
+/**
+ * Compare the store with PagoEfectivo's search API and recover missed payments.
+ *
+ * Every pending code, and every expired, paid or cancelled code updated since `since`, is looked up
+ * with `client.searchCips` in batches. A payment we never heard about (a lost webhook) is applied with
+ * `codes.applyPayment({ …, source: 'reconcile' })`; the codes service's checks (amount, currency,
+ * state, expiry) still apply, so a late or wrong payment is recorded and flagged, never accepted.
+ * Other disagreements are reported, not changed.
+ *
+ * Safe to run from several workers at once: `applyPayment` updates a code with compare-and-set and is
+ * idempotent, so a payment recovered by two workers is applied once (the other reports it as
+ * `matched`, `already_applied`). A failing search call rejects the run; payments applied before it
+ * stay applied and a new run continues where it matters.
+ *
+ * @throws {ConfigurationError} `config_invalid` for a bad `batchSize`.
+ * @throws the client's `ApiError` or the store's `StorageError` when they fail.
+ *
+ * With `tracer`, the run is one span carrying counts only (the CIPs are in the report, not the span).
+ */
+export async function reconcileWithApi(options: ReconcileWithApiOptions): Promise<ReconcileReport> {
+  const tracer = resolveTracer(options?.tracer, 'reconcileWithApi');
+  return withSpan(
+    tracer,
+    'pagoefectivo.reconcileWithApi',
+    {},
+    () => runReconcileWithApi(options),
+    (report, span) => {
+      span.setAttribute('pagoefectivo.reconcile.items', report.items.length);
+      span.setAttribute('pagoefectivo.reconcile.findings', report.findings);
+    },
+  );
 }

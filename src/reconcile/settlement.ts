@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { resolveTracer, type TracerLike, withSpan } from '../observability/tracing.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import { buildReport, item } from './_build.js';
 import { compareSettlementRow, findMissing } from './_settle.js';
@@ -68,6 +69,8 @@ export interface ReconcileSettlementOptions {
   /** Clock. Default `() => new Date()`. */
   now?: () => Date;
   /** Called as readable rows are compared with the store (e.g. to print progress on stderr). */
+  /** An OpenTelemetry tracer: one span per run with the counts of findings (docs/observability.md). */
+  tracer?: TracerLike;
   onProgress?: (progress: { compared: number; total: number }) => void;
 }
 
@@ -127,21 +130,8 @@ function paidWindow(rows: readonly SettlementRow[]): { from: Date; to: Date } | 
   return from === Number.POSITIVE_INFINITY ? null : { from: new Date(from), to: new Date(to) };
 }
 
-/**
- * Compare a settlement export (PagoEfectivo's merchant-portal file) with the store.
- *
- * `input` is CSV text (RFC 4180, `,` `;` or tab, BOM and CRLF welcome) or rows already split into named
- * cells; lines are CSV line numbers, or 1-based row numbers for rows. Every row ends up in the report:
- * matched, unknown here, unpaid here, amount or currency mismatch, duplicate, or invalid with its line and
- * reasons (never dropped). Codes paid here within `period` but absent from the file are reported too.
- * Nothing in the store is changed.
- *
- * @throws {ValidationError} `settlement_invalid` when the file cannot be read (no header, a mapped column
- * missing or ambiguous, an unterminated quote); `validation_failed` for a `period` that is not two valid
- * Dates in order.
- * @throws {StorageError} when the store fails.
- */
-export async function reconcileSettlement(
+/** The run itself; the exported function wraps it in a span. */
+async function runReconcileSettlement(
   input: string | readonly SettlementInputRow[],
   options: ReconcileSettlementOptions,
 ): Promise<ReconcileReport> {
@@ -204,4 +194,37 @@ export async function reconcileSettlement(
     report.notes.push('No paid dates and no period: codes paid here but absent from the file were not looked for.');
   }
   return report;
+}
+
+/**
+ * Compare a settlement export (PagoEfectivo's merchant-portal file) with the store.
+ *
+ * `input` is CSV text (RFC 4180, `,` `;` or tab, BOM and CRLF welcome) or rows already split into named
+ * cells; lines are CSV line numbers, or 1-based row numbers for rows. Every row ends up in the report:
+ * matched, unknown here, unpaid here, amount or currency mismatch, duplicate, or invalid with its line and
+ * reasons (never dropped). Codes paid here within `period` but absent from the file are reported too.
+ * Nothing in the store is changed.
+ *
+ * @throws {ValidationError} `settlement_invalid` when the file cannot be read (no header, a mapped column
+ * missing or ambiguous, an unterminated quote); `validation_failed` for a `period` that is not two valid
+ * Dates in order.
+ * @throws {StorageError} when the store fails.
+ *
+ * With `tracer`, the run is one span carrying counts only (the CIPs are in the report, not the span).
+ */
+export async function reconcileSettlement(
+  input: string | readonly SettlementInputRow[],
+  options: ReconcileSettlementOptions,
+): Promise<ReconcileReport> {
+  const tracer = resolveTracer(options?.tracer, 'reconcileSettlement');
+  return withSpan(
+    tracer,
+    'pagoefectivo.reconcileSettlement',
+    {},
+    () => runReconcileSettlement(input, options),
+    (report, span) => {
+      span.setAttribute('pagoefectivo.reconcile.items', report.items.length);
+      span.setAttribute('pagoefectivo.reconcile.findings', report.findings);
+    },
+  );
 }

@@ -1,6 +1,8 @@
 import type { PagoEfectivoKitError } from '../errors.js';
 import type { CashCode, PaymentNotice, PaymentOutcome } from '../model/code.js';
 import type { CodeEvent } from '../model/events.js';
+import type { CashCodesMetrics } from '../observability/metrics.js';
+import type { TracerLike } from '../observability/tracing.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import type { CipPaidEvent, UnknownWebhookEvent } from './events.js';
 
@@ -115,6 +117,13 @@ export interface WebhookHandlerOptions {
    * are recognised and called as `(fields, message)`.
    */
   logger?: WebhookLogger;
+  /**
+   * An OpenTelemetry tracer (`trace.getTracer('pagoefectivo-kit')`): one server span per request with the
+   * status and CIP, parent of the `applyPayment` span (docs/observability.md).
+   */
+  tracer?: TracerLike;
+  /** `webhookHandled({ durationMs, status })` after every request; pass the `createCashCodes` metrics object. */
+  metrics?: Pick<CashCodesMetrics, 'webhookHandled'>;
 }
 
 /** A web-standard webhook handler: `Request` in, `Response` out. */

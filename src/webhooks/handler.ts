@@ -3,6 +3,8 @@ import { ConfigurationError, isPagoEfectivoKitError, type PagoEfectivoKitError }
 import type { PaymentNotice, PaymentOutcome } from '../model/code.js';
 import type { CodeEvent } from '../model/events.js';
 import { formatAmount } from '../money/amount.js';
+import { resolveMetrics } from '../observability/metrics.js';
+import { quietly, resolveTracer, SPAN_KIND, type SpanLike, withSpan } from '../observability/tracing.js';
 import { dedupeKey, encodeOutcome, isOutcome, replayResponse } from './_internal/dedupe.js';
 import { resolveHandlerOptions } from './_internal/handler-options.js';
 import { SIGNATURE_HEADER } from './_internal/inputs.js';
@@ -67,6 +69,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     });
   }
   const verify = prepareVerifier(hmacSha256Verify, config.secrets, hmacSha256VerifySync);
+  const tracer = resolveTracer(options.tracer, 'createWebhookHandler');
+  const metrics = resolveMetrics(options.metrics, 'createWebhookHandler');
 
   // A throwing logger or onError must never turn a processed notification into a failure.
   function log(level: 'info' | 'warn' | 'error', message: string, data: Record<string, unknown>): void {
@@ -212,7 +216,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     return jsonResponse(200, { status: 'ignored' });
   }
 
-  const handle = async (request: Request, ctx?: { ip?: string }): Promise<Response> => {
+  const handleRequest = async (
+    request: Request,
+    ctx: { ip?: string } | undefined,
+    span: SpanLike | null,
+  ): Promise<Response> => {
     if (request.method !== 'POST') return errorResponse(405, 'method_not_allowed', { allow: 'POST' });
     if (declaresTooMuch(request.headers.get('content-length'), maxBodyBytes)) {
       return refuse(bodyTooLarge(maxBodyBytes), 'request');
@@ -233,7 +241,23 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       return refuse(error, 'verify');
     }
     if (event.type === 'unknown') return unknown(event, body);
+    if (span !== null) quietly(() => span.setAttribute('pagoefectivo.cip', event.cip));
     return apply(event);
+  };
+  // The span and the latency metric wrap the whole request; neither sees the body or the signature.
+  const handle = (request: Request, ctx?: { ip?: string }): Promise<Response> => {
+    const started = globalThis.performance?.now() ?? Date.now();
+    return withSpan(
+      tracer,
+      'pagoefectivo.webhook',
+      { kind: SPAN_KIND.server, attributes: { 'http.request.method': String(request?.method) } },
+      (span) => handleRequest(request, ctx, span),
+      (response, span) => span.setAttribute('http.response.status_code', response.status),
+    ).then((response) => {
+      const durationMs = (globalThis.performance?.now() ?? Date.now()) - started;
+      metrics?.webhookHandled({ durationMs: Math.round(durationMs * 1000) / 1000, status: response.status });
+      return response;
+    });
   };
   const handler = Object.assign(handle, { maxBodyBytes });
   // A handler created per request (instead of once) must not leave its subscription behind forever.

@@ -14,22 +14,25 @@ const DRIVERS = ['better-sqlite3', 'pg', 'ioredis', 'mysql2'];
 const PDF = ['pdf-lib', 'bwip-js'];
 const TIMEZONE = ['date-fns-tz', 'date-fns'];
 
+/** The tracer is passed in (docs/observability.md): no entry may load OpenTelemetry itself. */
+const OTEL = ['@opentelemetry/api', '@opentelemetry/sdk-trace-base', '@opentelemetry/context-async-hooks'];
+
 /** What each light entry must never contain. Entries not listed may use anything they declare. */
 const FORBIDDEN: Record<string, readonly string[]> = {
-  '.': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
-  './client': [...PDF, ...DRIVERS, ...TIMEZONE],
-  './guards': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
-  './webhooks': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch', 'tweetnacl'],
-  './webhooks/node': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch', 'tweetnacl'],
-  './voucher/token': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
-  './voucher/share': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
-  './storage/memory': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
-  './storage/sqlite': [...PDF, 'pg', 'ioredis', 'mysql2', ...TIMEZONE, 'ofetch'],
-  './storage/postgres': [...PDF, 'better-sqlite3', 'ioredis', 'mysql2', ...TIMEZONE, 'ofetch'],
-  './storage/redis': [...PDF, 'better-sqlite3', 'pg', 'mysql2', ...TIMEZONE, 'ofetch'],
+  '.': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE, 'ofetch'],
+  './client': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE],
+  './guards': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE, 'ofetch'],
+  './webhooks': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE, 'ofetch', 'tweetnacl'],
+  './webhooks/node': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE, 'ofetch', 'tweetnacl'],
+  './voucher/token': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE, 'ofetch'],
+  './voucher/share': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE, 'ofetch'],
+  './storage/memory': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE, 'ofetch'],
+  './storage/sqlite': [...PDF, ...OTEL, 'pg', 'ioredis', 'mysql2', ...TIMEZONE, 'ofetch'],
+  './storage/postgres': [...PDF, ...OTEL, 'better-sqlite3', 'ioredis', 'mysql2', ...TIMEZONE, 'ofetch'],
+  './storage/redis': [...PDF, ...OTEL, 'better-sqlite3', 'pg', 'mysql2', ...TIMEZONE, 'ofetch'],
   // Type-only imports of mysql2: the adapter itself never loads the driver.
-  './storage/mysql': [...PDF, ...DRIVERS, ...TIMEZONE, 'ofetch'],
-  './reconcile': [...PDF, ...DRIVERS, ...TIMEZONE],
+  './storage/mysql': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE, 'ofetch'],
+  './reconcile': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE],
 };
 
 async function bundledPackages(source: string): Promise<Set<string>> {
