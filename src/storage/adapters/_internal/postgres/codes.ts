@@ -62,6 +62,9 @@ export function createPgCodeTable(query: PgQuery, prefix: string): PgCodeTable {
     throw conflictError('postgres', operation, 'cip_immutable', { id: code.id, cip: stored.cip });
   }
 
+  const isKitError = (error: unknown, reason: string): boolean =>
+    error instanceof StorageError && error.details?.reason === reason;
+
   // Map unique violations to the invariant they protect; the statement was rolled back as a whole.
   function conflict(error: unknown, operation: string, code: CashCode): unknown {
     const constraint = uniqueViolation(error);
@@ -88,7 +91,16 @@ export function createPgCodeTable(query: PgQuery, prefix: string): PgCodeTable {
       try {
         rows = await query(statement, values);
       } catch (error) {
-        throw conflict(error, 'claimOrder', code);
+        const refused = conflict(error, 'claimOrder', code);
+        // Two executions of the same claim at once (a re-send racing the original): the one that lost
+        // the insert race answers what the winner did, if the order now points at this very code.
+        if (isKitError(refused, 'id_conflict')) {
+          const current = await byOrder(code.orderId);
+          if (current !== null && current.id === code.id && current.version === code.version) {
+            return { claimed: true, code: current };
+          }
+        }
+        throw refused;
       }
       if (rows.length === 1) return { claimed: true, code: cloneCode(code) };
       // The claim lost: the order's pointer is committed (a conflicting insert waits for it), so read it.
