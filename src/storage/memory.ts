@@ -10,6 +10,9 @@
 
 import { checkDate, checkEntry, checkEventState, checkKey, checkRecordBatch } from './_memory/args.js';
 import { epochClock, type StoreClock } from './_memory/clock.js';
+
+export type { StoreClock } from './_memory/clock.js';
+
 import { createCodeTable } from './_memory/codes.js';
 import { createKeyTable } from './_memory/keys.js';
 import { createRecords } from './_memory/records.js';

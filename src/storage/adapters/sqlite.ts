@@ -13,6 +13,9 @@
 
 import { ConfigurationError, toStorageError } from '../../errors.js';
 import { epochClock, type StoreClock } from '../_memory/clock.js';
+
+export type { StoreClock } from '../_memory/clock.js';
+
 import type { CashCodeStore } from '../contract.js';
 import { checkPrefix, guard, guardedStore } from './_internal/shared.js';
 import { createSqliteCodeTable, type SqliteCodeTable } from './_internal/sqlite/codes.js';
