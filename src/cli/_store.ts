@@ -122,21 +122,7 @@ export async function openStore({ url: spec, prefix }: StoreSpec, io: CliIo): Pr
     const { postgresStore } = await import('../storage/adapters/postgres.js');
     const pool = new pg.default.Pool({ connectionString: spec, max: 4, connectionTimeoutMillis: 10_000 });
     pool.on('error', () => undefined);
-    try {
-      await pool.query('select 1');
-    } catch (error) {
-      await pool.end().catch(() => undefined);
-      throw toStorageError(error, `connect ${describeStore(spec)}`);
-    }
-    try {
-      return {
-        store: postgresStore(pool, prefix === undefined ? {} : { tablePrefix: prefix }),
-        close: () => pool.end(),
-      };
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
+    return openPool(spec, pool, () => postgresStore(pool, prefix === undefined ? {} : { tablePrefix: prefix }));
   }
   if (/^(mysql|mariadb):\/\//.test(spec)) return openMysql(spec, prefix, io);
   if (/^rediss?:\/\//.test(spec)) {
@@ -194,6 +180,15 @@ async function openMysql(spec: string, prefix: string | undefined, io: CliIo): P
     connectTimeout: 10_000,
     charset: 'utf8mb4',
   });
+  return openPool(spec, pool, () => mysqlStore(pool, prefix === undefined ? {} : { tablePrefix: prefix }));
+}
+
+/** Check that a SQL pool connects, then wrap it in its store; the pool is ended on any failure. */
+async function openPool(
+  spec: string,
+  pool: { query(sql: string): Promise<unknown>; end(): Promise<void> },
+  makeStore: () => CashCodeStore,
+): Promise<OpenedStore> {
   try {
     await pool.query('select 1');
   } catch (error) {
@@ -201,10 +196,7 @@ async function openMysql(spec: string, prefix: string | undefined, io: CliIo): P
     throw toStorageError(error, `connect ${describeStore(spec)}`);
   }
   try {
-    return {
-      store: mysqlStore(pool, prefix === undefined ? {} : { tablePrefix: prefix }),
-      close: () => pool.end(),
-    };
+    return { store: makeStore(), close: () => pool.end() };
   } catch (error) {
     await pool.end();
     throw error;
