@@ -18,6 +18,7 @@ import { type IssueResult, issue } from './issue.js';
 import { recordUnknownNotification, type UnknownNotification } from './notifications.js';
 import { applyPayment } from './payment.js';
 import { type ResolveInput, resolve } from './resolve.js';
+import { recordJobRun } from './runs.js';
 import { type SweepOptions, type SweepSummary, sweepExpired } from './sweep.js';
 import { createVoucherSigner, type VoucherSigningKey } from './voucher-signer.js';
 
@@ -140,6 +141,12 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
     throw new ConfigurationError(`${name} must be a positive integer of milliseconds (got ${String(value)}).`);
   }
   return resolved;
+}
+
+/** The counts of a sweep, as recorded for `doctor`. */
+function sweepCounts(summary: SweepSummary): Record<string, number> {
+  const { expired, paid, review, skipped, unconfirmed, errors, released } = summary;
+  return { expired, paid, review, skipped, unconfirmed, errors, released };
 }
 
 /** Default of `settlementGraceMs`: PagoEfectivo says payments usually reflect within 5 minutes; double it. */
@@ -272,7 +279,17 @@ export function createCashCodes(options: CashCodesOptions): CashCodes {
         tracer,
         'pagoefectivo.sweepExpired',
         {},
-        () => sweepExpired(ctx, sweepOptions),
+        async () => {
+          const summary = await sweepExpired(ctx, sweepOptions);
+          // doctor checks that a sweeper runs: one overwritten value per store, never a growing log.
+          await recordJobRun(safeStore, {
+            job: 'sweep',
+            at: now(),
+            ok: summary.errors === 0,
+            counts: sweepCounts(summary),
+          });
+          return summary;
+        },
         (summary, span) => {
           for (const key of ['expired', 'paid', 'review', 'skipped', 'unconfirmed', 'errors', 'released'] as const) {
             span.setAttribute(`pagoefectivo.sweep.${key}`, summary[key]);

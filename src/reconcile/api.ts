@@ -5,6 +5,7 @@ import { resolveTracer, type TracerLike, withSpan } from '../observability/traci
 import type { CashCodeStore, ListCodesFilter } from '../storage/contract.js';
 import { buildReport } from './_build.js';
 import { compareWithApi } from './_compare.js';
+import { recorded } from './_runs.js';
 import type { PaymentApplier, ReconcileItem, ReconcileReport } from './types.js';
 
 export type { PaymentApplier } from './types.js';
@@ -111,7 +112,7 @@ export async function reconcileWithApi(options: ReconcileWithApiOptions): Promis
     tracer,
     'pagoefectivo.reconcileWithApi',
     {},
-    () => runReconcileWithApi(options),
+    async () => recorded(options.store, await runReconcileWithApi(options)),
     (report, span) => {
       span.setAttribute('pagoefectivo.reconcile.items', report.items.length);
       span.setAttribute('pagoefectivo.reconcile.findings', report.findings);

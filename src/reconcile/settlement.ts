@@ -2,6 +2,7 @@ import { ValidationError } from '../errors.js';
 import { resolveTracer, type TracerLike, withSpan } from '../observability/tracing.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import { buildReport, item } from './_build.js';
+import { recorded } from './_runs.js';
 import { compareSettlementRow, findMissing } from './_settle.js';
 import { type BadRow, readRow, type SettlementRow } from './_values.js';
 import { resolveColumns, type SettlementMapping } from './columns.js';
@@ -221,7 +222,7 @@ export async function reconcileSettlement(
     tracer,
     'pagoefectivo.reconcileSettlement',
     {},
-    () => runReconcileSettlement(input, options),
+    async () => recorded(options.store, await runReconcileSettlement(input, options)),
     (report, span) => {
       span.setAttribute('pagoefectivo.reconcile.items', report.items.length);
       span.setAttribute('pagoefectivo.reconcile.findings', report.findings);

@@ -1,0 +1,17 @@
+import { recordJobRun } from '../codes/runs.js';
+import type { CashCodeStore } from '../storage/contract.js';
+import type { ReconcileReport } from './types.js';
+
+/**
+ * Record a finished reconciliation in the store (for `doctor`'s "reconciliation ran within a day"
+ * check) and hand the report back. A failed record never fails the reconciliation.
+ */
+export async function recorded(store: CashCodeStore, report: ReconcileReport): Promise<ReconcileReport> {
+  await recordJobRun(store, {
+    job: 'reconcile',
+    at: report.finishedAt,
+    ok: true,
+    counts: { items: report.items.length, findings: report.findings, [`source_${report.source}`]: 1 },
+  });
+  return report;
+}
