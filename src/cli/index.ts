@@ -46,6 +46,16 @@ export function cliCommands(): readonly CliCommandEntry[] {
       load: async () => (await import('./commands/sweep.js')).sweepCommand,
     },
     {
+      name: 'doctor',
+      summary: 'check a deployment: credentials, clock, webhook, store, sweeper, reconciliation, keys, guards',
+      load: async () => (await import('./commands/doctor.js')).doctorCommand,
+    },
+    {
+      name: 'certify',
+      summary: 'run the sandbox (or fake) certification scenarios and write the Markdown + PDF report',
+      load: async () => (await import('./commands/certify.js')).certifyCommand,
+    },
+    {
       name: 'fake-server',
       summary: 'run a local fake PagoEfectivo API for development (Ctrl-C stops it)',
       load: async () => (await import('./commands/fake-server.js')).fakeServerCommand,

@@ -218,7 +218,7 @@ export const SCENARIOS: readonly CertifyScenario[] = [
   },
   {
     id: 'forged_notification',
-    needs: ['payment_notification'],
+    needs: ['create_cip'],
     async run(ctx) {
       const target = code(ctx, 'paid');
       const forged = paidNotice(target, target.amount, `forged-${crypto.randomUUID()}`, '9999999');
@@ -264,7 +264,7 @@ export const SCENARIOS: readonly CertifyScenario[] = [
   },
   {
     id: 'wrong_amount_notification',
-    needs: ['store', 'authenticate', 'payment_notification'],
+    needs: ['store', 'authenticate'],
     async run(ctx) {
       const target = await issue(ctx, 'amount', 24);
       const notice = paidNotice(target, '160.50', ctx.secretKey, String(Date.now() % 1e9));
