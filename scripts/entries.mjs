@@ -20,6 +20,7 @@ export const ENTRIES = {
   './reconcile': 'src/reconcile/index',
   './testing': 'src/testing/index',
   './cli': 'src/cli/index',
+  './providers/dlocal': 'src/providers/dlocal/index',
 };
 
 /** The output name (under dist/ and dist/node/) of a source entry: `src/client/index` -> `client/index`. */
