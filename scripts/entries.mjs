@@ -21,6 +21,7 @@ export const ENTRIES = {
   './testing': 'src/testing/index',
   './cli': 'src/cli/index',
   './ops': 'src/ops/index',
+  './providers/dlocal': 'src/providers/dlocal/index',
 };
 
 /** The output name (under dist/ and dist/node/) of a source entry: `src/client/index` -> `client/index`. */

@@ -49,6 +49,8 @@ export const ERROR_CODES = {
     'PagoEfectivo may or may not have created the CIP (timeout or network error during creation).',
   order_payment_in_review: 'A payment of the order waits for a person’s decision (`codes.resolve`); no new code.',
   code_not_in_review: 'The code has no payment waiting for a decision, so there is nothing to resolve.',
+  provider_operation_unsupported:
+    'The payment provider does not support the operation (e.g. cancelling or a merchant-set expiry through a gateway).',
   // storage
   storage_error: 'The store failed; nothing was half-written, the operation can be retried.',
   // webhooks

@@ -82,7 +82,15 @@ export type {
   PaymentReview,
 } from './model/code.js';
 export { CODE_STATUSES, BLOCKING_STATUSES } from './model/code.js';
-export type { CashCodeProvider, CreateCipInput, CreatedCip, CipStatus } from './model/provider.js';
+export type {
+  CashCodeProvider,
+  CipReference,
+  CreateCipInput,
+  CreatedCip,
+  CipStatus,
+  ProviderOperation,
+  ProviderSupports,
+} from './model/provider.js';
 export type { CodeEvent, CodeEventType, EventSource, EventDeliveryState, OutboxEvent } from './model/events.js';
 export { CODE_EVENT_TYPES } from './model/events.js';
 

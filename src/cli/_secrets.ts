@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createPagoEfectivoClient, type PagoEfectivoClient } from '../client/index.js';
+import type { CashCodeProvider } from '../model/provider.js';
+import { createDlocalProvider } from '../providers/dlocal/provider.js';
 import { type CliIo, CliRuntimeError, CliUsageError } from './_io.js';
 
 /** Where a secret comes from: the name of an environment variable, or a file path. Never argv. */
@@ -78,6 +80,53 @@ export async function clientFromEnv(io: CliIo): Promise<PagoEfectivoClient> {
   return createPagoEfectivoClient({
     serviceId: (env[CLIENT_ENV.serviceId] as string).trim(),
     accessKey: (env[CLIENT_ENV.accessKey] as string).trim(),
+    secretKey,
+    environment,
+    ...(baseUrl ? { baseUrl } : {}),
+  });
+}
+
+/** The environment variables that select and configure the dLocal provider of `sweep` and `reconcile --api`. */
+export const DLOCAL_ENV = {
+  provider: 'PAGOEFECTIVO_KIT_PROVIDER',
+  login: 'DLOCAL_LOGIN',
+  transKey: 'DLOCAL_TRANS_KEY',
+  secretKey: 'DLOCAL_SECRET_KEY',
+  secretKeyFile: 'DLOCAL_SECRET_KEY_FILE',
+  environment: 'DLOCAL_ENVIRONMENT',
+  baseUrl: 'DLOCAL_BASE_URL',
+} as const;
+
+/**
+ * The provider of `sweep` and `reconcile --api`: the direct PagoEfectivo client ({@link clientFromEnv}),
+ * or with `PAGOEFECTIVO_KIT_PROVIDER=dlocal` the dLocal provider from `DLOCAL_*` variables.
+ * @throws {CliUsageError} naming every missing or invalid variable.
+ */
+export async function providerFromEnv(io: CliIo): Promise<CashCodeProvider> {
+  const env = io.env;
+  const chosen = (env[DLOCAL_ENV.provider] ?? '').trim() || 'pagoefectivo';
+  if (chosen === 'pagoefectivo') return clientFromEnv(io);
+  if (chosen !== 'dlocal') throw new CliUsageError(`${DLOCAL_ENV.provider} must be "pagoefectivo" or "dlocal".`);
+  const missing: string[] = [DLOCAL_ENV.login, DLOCAL_ENV.transKey, DLOCAL_ENV.environment].filter(
+    (name) => (env[name] ?? '').trim() === '',
+  );
+  const secretFile = env[DLOCAL_ENV.secretKeyFile];
+  if ((env[DLOCAL_ENV.secretKey] ?? '') === '' && (secretFile ?? '') === '') {
+    missing.push(`${DLOCAL_ENV.secretKey} (or ${DLOCAL_ENV.secretKeyFile})`);
+  }
+  if (missing.length > 0)
+    throw new CliUsageError(`set the dLocal credentials in the environment: ${missing.join(', ')}.`);
+  const environment = env[DLOCAL_ENV.environment]?.trim();
+  if (environment !== 'sandbox' && environment !== 'production') {
+    throw new CliUsageError(`${DLOCAL_ENV.environment} must be "sandbox" or "production".`);
+  }
+  const secretKey = secretFile
+    ? await readSecret({ file: secretFile }, io, 'dLocal secret key')
+    : (env[DLOCAL_ENV.secretKey] as string);
+  const baseUrl = env[DLOCAL_ENV.baseUrl]?.trim();
+  return createDlocalProvider({
+    login: (env[DLOCAL_ENV.login] as string).trim(),
+    transKey: (env[DLOCAL_ENV.transKey] as string).trim(),
     secretKey,
     environment,
     ...(baseUrl ? { baseUrl } : {}),

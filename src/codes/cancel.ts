@@ -1,8 +1,11 @@
 import { GuardError, isPagoEfectivoKitError, StorageError } from '../errors.js';
 import type { CashCode, PaymentOutcome } from '../model/code.js';
+import { providerSupports } from '../model/provider.js';
 import { log, type ServiceContext } from './_context.js';
 import { checkCip, confirmCipGone, recordConfirmedPayment } from './confirm.js';
 import { transition } from './lifecycle.js';
+import { referenceOf } from './reference.js';
+import { unsupported } from './unsupported.js';
 
 function notCancellable(code: CashCode, why: string): GuardError {
   return new GuardError('code_not_cancellable', `Order ${JSON.stringify(code.orderId)} cannot be cancelled: ${why}.`, {
@@ -18,10 +21,10 @@ function notCancellable(code: CashCode, why: string): GuardError {
 async function deleteAtProvider(ctx: ServiceContext, code: CashCode): Promise<void> {
   if (code.cip === null) return;
   try {
-    await ctx.provider.deleteCip(code.cip);
+    await ctx.provider.deleteCip(code.cip, referenceOf(code));
     return;
   } catch (deleteError) {
-    const check = await checkCip(ctx, code.cip).catch(() => null);
+    const check = await checkCip(ctx, code.cip, referenceOf(code)).catch(() => null);
     if (check?.state === 'gone') return;
     if (check?.state === 'paid') {
       const outcome = await recordConfirmedPayment(ctx, code, check.status, 'cancel');
@@ -83,6 +86,10 @@ export async function cancel(ctx: ServiceContext, orderId: string): Promise<Cash
           },
         );
       case 'pending':
+        // Never mark a code cancelled whose CIP stays payable at a provider that cannot cancel it.
+        if (!providerSupports(ctx.provider, 'deleteCip')) {
+          throw unsupported(ctx.provider, 'deleteCip', `order ${JSON.stringify(orderId)} was not cancelled`);
+        }
         if (!deleted) await deleteAtProvider(ctx, code);
         deleted = true;
         break;

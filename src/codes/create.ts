@@ -1,12 +1,13 @@
 import { ApiError, ConfigurationError, GuardError, isPagoEfectivoKitError } from '../errors.js';
 import type { Actor, CashCode } from '../model/code.js';
-import type { CreatedCip } from '../model/provider.js';
+import type { CreateCipInput, CreatedCip } from '../model/provider.js';
 import { formatAmount } from '../money/index.js';
 import { log, type ServiceContext } from './_context.js';
 import { checkCip, recordConfirmedPayment } from './confirm.js';
 import { isValidCodeId } from './ids.js';
 import type { IssueRequest } from './input.js';
 import { entryFor, record, transition } from './lifecycle.js';
+import { createdReference, referenceOf } from './reference.js';
 
 /** Why a code ended `failed`; written as the `creation_failed` entry's reason. */
 export type CreationFailure = 'creation_rejected' | 'creation_outcome_unknown' | 'lease_expired' | 'provider_mismatch';
@@ -53,10 +54,10 @@ type Cleanup = { deleted: true } | { deleted: false; error: unknown };
  */
 async function deleteUnfinishedCip(ctx: ServiceContext, code: CashCode, cip: string): Promise<Cleanup> {
   try {
-    await ctx.provider.deleteCip(cip);
+    await ctx.provider.deleteCip(cip, referenceOf(code, cip));
     return { deleted: true };
   } catch (error) {
-    const check = await checkCip(ctx, cip).catch(() => null);
+    const check = await checkCip(ctx, cip, referenceOf(code, cip)).catch(() => null);
     if (check?.state === 'gone') return { deleted: true };
     if (check?.state === 'paid') {
       // Money arrived for a creation that never committed: fail the code with its CIP, then judge.
@@ -159,7 +160,7 @@ async function abandon(ctx: ServiceContext, code: CashCode, created: CreatedCip)
     return holder.status === 'pending' ? holder : null;
   let deleted = true;
   try {
-    await ctx.provider.deleteCip(created.cip);
+    await ctx.provider.deleteCip(created.cip, createdReference(code.id, created));
   } catch {
     deleted = false;
   }
@@ -168,7 +169,7 @@ async function abandon(ctx: ServiceContext, code: CashCode, created: CreatedCip)
     await transition(
       ctx,
       current,
-      { cip: created.cip, cipUrl: created.cipUrl },
+      { cip: created.cip, cipUrl: created.cipUrl, providerPaymentId: created.providerPaymentId ?? null },
       {
         type: 'orphan_cip',
         actor: 'system',
@@ -197,7 +198,12 @@ async function strandedCip(ctx: ServiceContext, reserved: CashCode, created: Cre
     recorded = await transition(
       ctx,
       reserved,
-      { cip: created.cip, cipUrl: created.cipUrl, leaseUntil: ctx.now() },
+      {
+        cip: created.cip,
+        cipUrl: created.cipUrl,
+        providerPaymentId: created.providerPaymentId ?? null,
+        leaseUntil: ctx.now(),
+      },
       { type: 'orphan_cip', actor: 'system', reason: 'commit_failed', data: { cip: created.cip } },
     );
     if (recorded === null) {
@@ -225,7 +231,7 @@ async function strandedCip(ctx: ServiceContext, reserved: CashCode, created: Cre
   }
   let deleted = true;
   try {
-    await ctx.provider.deleteCip(created.cip);
+    await ctx.provider.deleteCip(created.cip, createdReference(reserved.id, created));
   } catch {
     deleted = false;
   }
@@ -236,6 +242,24 @@ async function strandedCip(ctx: ServiceContext, reserved: CashCode, created: Cre
     { codeId: reserved.id, orderId: reserved.orderId, cip: created.cip, deleted },
   );
   return null;
+}
+
+/** The provider's creation input of a request, without the code id (see `checkCreateInput`). */
+export function createInput(request: IssueRequest, dateExpiry: Date): Omit<CreateCipInput, 'transactionCode'> {
+  const { payer } = request;
+  return {
+    currency: request.currency,
+    amount: formatAmount(request.amountMinor),
+    userEmail: payer.email,
+    dateExpiry,
+    ...(request.paymentConcept !== undefined && { paymentConcept: request.paymentConcept }),
+    ...(payer.firstName !== undefined && { userName: payer.firstName }),
+    ...(payer.lastName !== undefined && { userLastName: payer.lastName }),
+    ...(payer.documentType !== undefined && { userDocumentType: payer.documentType }),
+    ...(payer.documentNumber !== undefined && { userDocumentNumber: payer.documentNumber }),
+    ...(payer.phone !== undefined && { userPhone: payer.phone }),
+    ...(payer.phoneCountryCode !== undefined && { userCodeCountry: payer.phoneCountryCode }),
+  };
 }
 
 /**
@@ -250,22 +274,11 @@ export async function createAndCommit(
   reserved: CashCode,
   request: IssueRequest,
 ): Promise<CashCode | null> {
-  const { payer } = reserved;
   let created: CreatedCip;
   try {
     created = await ctx.provider.createCip({
-      currency: reserved.currency,
-      amount: reserved.amount,
+      ...createInput(request, reserved.expiresAt),
       transactionCode: reserved.id,
-      userEmail: payer.email,
-      dateExpiry: reserved.expiresAt,
-      ...(request.paymentConcept !== undefined && { paymentConcept: request.paymentConcept }),
-      ...(payer.firstName !== undefined && { userName: payer.firstName }),
-      ...(payer.lastName !== undefined && { userLastName: payer.lastName }),
-      ...(payer.documentType !== undefined && { userDocumentType: payer.documentType }),
-      ...(payer.documentNumber !== undefined && { userDocumentNumber: payer.documentNumber }),
-      ...(payer.phone !== undefined && { userPhone: payer.phone }),
-      ...(payer.phoneCountryCode !== undefined && { userCodeCountry: payer.phoneCountryCode }),
     });
   } catch (error) {
     const unknown = isOutcomeUnknown(error);
@@ -282,13 +295,13 @@ export async function createAndCommit(
     if (!unknown) throw error;
     throw new GuardError(
       'code_creation_outcome_unknown',
-      `PagoEfectivo may or may not have created the CIP for order ${JSON.stringify(reserved.orderId)} (${errorCode}). ` +
+      `The provider may or may not have created the CIP for order ${JSON.stringify(reserved.orderId)} (${errorCode}). ` +
         'Issue again: the order gets a new code; if the first CIP exists and is paid, its notification is reported as an orphan.',
       { cause: error, details: { orderId: reserved.orderId, codeId: reserved.id, errorCode } },
     );
   }
   if (created.amount !== reserved.amount || created.currency !== reserved.currency) {
-    await ctx.provider.deleteCip(created.cip).catch(() => undefined);
+    await ctx.provider.deleteCip(created.cip, createdReference(reserved.id, created)).catch(() => undefined);
     await markFailed(ctx, reserved, 'provider_mismatch', 'merchant', {
       cip: created.cip,
       amount: created.amount,
@@ -296,17 +309,25 @@ export async function createAndCommit(
     });
     throw new ApiError(
       'api_unexpected_response',
-      `PagoEfectivo created CIP ${created.cip} for ${created.amount} ${created.currency} instead of ${reserved.amount} ${reserved.currency}; it was deleted.`,
+      `The provider created CIP ${created.cip} for ${created.amount} ${created.currency} instead of ${reserved.amount} ${reserved.currency}; it was deleted.`,
     );
   }
-  // PagoEfectivo's dateExpiry is authoritative (it may apply its own rounding or the merchant default).
-  const data = { cip: created.cip, expiresAt: created.dateExpiry.toISOString() };
+  // The provider's expiry is authoritative (PagoEfectivo may round it; a gateway such as dLocal sets its own).
+  const data: Record<string, unknown> = { cip: created.cip, expiresAt: created.dateExpiry.toISOString() };
+  if (created.providerPaymentId) data.providerPaymentId = created.providerPaymentId;
   let committed: CashCode | null;
   try {
     committed = await transition(
       ctx,
       reserved,
-      { status: 'pending', cip: created.cip, cipUrl: created.cipUrl, expiresAt: created.dateExpiry, leaseUntil: null },
+      {
+        status: 'pending',
+        cip: created.cip,
+        cipUrl: created.cipUrl,
+        providerPaymentId: created.providerPaymentId ?? null,
+        expiresAt: created.dateExpiry,
+        leaseUntil: null,
+      },
       { type: 'created', actor: 'merchant', data },
       { event: { type: 'code.created', source: 'issue', data } },
     );

@@ -2,12 +2,14 @@ import { GuardError, ValidationError } from '../errors.js';
 import { parseIp } from '../guards/ip.js';
 import { decideOrder, type OrderDecision } from '../guards/order.js';
 import type { CashCode } from '../model/code.js';
+import { providerSupports } from '../model/provider.js';
 import { computeExpiry } from '../time/expiry.js';
 import { type ServiceContext, sleep } from './_context.js';
 import { confirmCipGoneOnce } from './confirm-once.js';
-import { createAndCommit, newReservation, takeOver } from './create.js';
+import { createAndCommit, createInput, newReservation, takeOver } from './create.js';
 import { type IssueInput, type IssueRequest, parseIssueInput } from './input.js';
 import { entryFor, reexecute, transition } from './lifecycle.js';
+import { unsupported } from './unsupported.js';
 
 /** What `issue` resolves to: the order's code and whether this call created it. */
 export interface IssueResult {
@@ -117,8 +119,17 @@ async function reserveAndCreate(
  */
 export async function issue(ctx: ServiceContext, input: IssueInput): Promise<IssueResult> {
   const request = parseIssueInput(input);
-  await runGuards(ctx, request);
+  if (request.expiresInHours !== undefined && !providerSupports(ctx.provider, 'merchantExpiry')) {
+    throw unsupported(
+      ctx.provider,
+      'merchantExpiry',
+      'expiresInHours: the provider sets the expiry of its codes itself',
+    );
+  }
   const expiresAt = computeExpiry(ctx.policy, ctx.now(), request.expiresInHours);
+  // Input the provider requires (dLocal: the payer's document) is refused before any write or request.
+  ctx.provider.checkCreateInput?.(createInput(request, expiresAt));
+  await runGuards(ctx, request);
   let waitedMs = 0;
   let pollMs = FIRST_POLL_MS;
   let waitedOn: string | null = null;

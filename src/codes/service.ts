@@ -4,7 +4,7 @@ import { createRateLimiter } from '../guards/rate-limit.js';
 import { toKitLogger } from '../logging/index.js';
 import type { CashCode, LifecycleEntry, PaymentNotice, PaymentOutcome } from '../model/code.js';
 import type { CodeEvent } from '../model/events.js';
-import type { CashCodeProvider } from '../model/provider.js';
+import { type CashCodeProvider, providerSupports } from '../model/provider.js';
 import { type CashCodesMetrics, resolveMetrics } from '../observability/metrics.js';
 import { attributes, resolveTracer, type TracerLike, withSpan } from '../observability/tracing.js';
 import type { CashCodeStore } from '../storage/contract.js';
@@ -24,8 +24,17 @@ import { createVoucherSigner, type VoucherSigningKey } from './voucher-signer.js
 
 /** Options of {@link createCashCodes}. */
 export interface CashCodesOptions {
-  /** The PagoEfectivo client (`createPagoEfectivoClient`) or any other {@link CashCodeProvider}. */
-  client: CashCodeProvider;
+  /**
+   * The payment provider: the direct PagoEfectivo client (`createPagoEfectivoClient`), a gateway
+   * (`createDlocalProvider` from `pagoefectivo-kit/providers/dlocal`) or any other {@link CashCodeProvider}.
+   * Switching providers is a change of this line only (docs/providers.md).
+   */
+  provider?: CashCodeProvider;
+  /**
+   * The provider under its 0.1 name.
+   * @deprecated Use `provider` (same value); `client` keeps working and is removed in 1.0.
+   */
+  client?: CashCodeProvider;
   /** Where codes, their lifecycle log, dedupe keys and counters live. */
   store: CashCodeStore;
   /** Expiry hours, bounds and holiday extension (default 24 h within 1–72 h, no extension). */
@@ -165,16 +174,31 @@ function nonNegativeInt(value: number | undefined, fallback: number, name: strin
  *
  * @example
  * ```ts
- * const codes = createCashCodes({ client: createPagoEfectivoClient(credentials), store: memoryStore() });
+ * const codes = createCashCodes({ provider: createPagoEfectivoClient(credentials), store: memoryStore() });
  * const { code } = await codes.issue({ orderId: 'ORD-1', amount: '150.50', currency: 'PEN', payer: { email } });
  * ```
  * @throws {ConfigurationError} `config_invalid` for a missing client/store or an invalid option.
  */
 export function createCashCodes(options: CashCodesOptions): CashCodes {
-  const { client, store } = options ?? ({} as CashCodesOptions);
+  const { store } = options ?? ({} as CashCodesOptions);
+  if (options?.provider !== undefined && options.client !== undefined && options.provider !== options.client) {
+    throw new ConfigurationError('createCashCodes: give `provider` only (`client` is its deprecated name).', {
+      details: { option: 'provider' },
+    });
+  }
+  const client = (options?.provider ?? options?.client) as CashCodeProvider;
   for (const method of ['createCip', 'searchCips', 'deleteCip'] as const) {
     if (typeof client?.[method] !== 'function')
-      throw new ConfigurationError(`createCashCodes: client.${method} is missing; pass createPagoEfectivoClient(...).`);
+      throw new ConfigurationError(
+        `createCashCodes: provider.${method} is missing; pass createPagoEfectivoClient(...) or another provider.`,
+        { details: { option: 'provider' } },
+      );
+  }
+  if (options.policy !== undefined && !providerSupports(client, 'merchantExpiry')) {
+    throw new ConfigurationError(
+      `createCashCodes: ${client.provider ?? 'the provider'} sets the expiry of its codes itself, so an expiry \`policy\` cannot be honoured; remove it (docs/providers.md).`,
+      { details: { option: 'policy', provider: client.provider ?? null } },
+    );
   }
   if (typeof store?.claimOrder !== 'function')
     throw new ConfigurationError('createCashCodes: store must be a CashCodeStore (e.g. memoryStore()).');
@@ -201,7 +225,11 @@ export function createCashCodes(options: CashCodesOptions): CashCodes {
     newId: options.idGenerator ?? createCodeId,
     leaseMs: positiveInt(options.leaseMs, 60_000, 'leaseMs'),
     inFlightWaitMs: positiveInt(options.inFlightWaitMs, 10_000, 'inFlightWaitMs'),
-    settlementGraceMs: nonNegativeInt(options.settlementGraceMs, DEFAULT_SETTLEMENT_GRACE_MS, 'settlementGraceMs'),
+    settlementGraceMs: nonNegativeInt(
+      options.settlementGraceMs,
+      nonNegativeInt(client.settlementGraceMs, DEFAULT_SETTLEMENT_GRACE_MS, 'provider.settlementGraceMs'),
+      'settlementGraceMs',
+    ),
     allowList: options.allowIps === undefined ? null : createIpAllowList(options.allowIps),
     rateLimiter:
       options.rateLimit === undefined ? null : createRateLimiter({ ...options.rateLimit, store: safeStore, now }),

@@ -7,6 +7,7 @@ import { takeOver } from './create.js';
 import type { DrainResult } from './events.js';
 import { createCodeId } from './ids.js';
 import { reexecute, transition } from './lifecycle.js';
+import { referenceOf } from './reference.js';
 
 /** Options of `CashCodes.sweepExpired`. */
 export interface SweepOptions {
@@ -150,7 +151,11 @@ export async function sweepExpired(ctx: ServiceContext, options: SweepOptions = 
   if (due.length > 0) {
     let statuses: Map<string, CipStatus> | null = null;
     try {
-      const found = await ctx.provider.searchCips(due.map((code) => code.cip).filter((cip) => cip !== null));
+      const withCip = due.filter((code) => code.cip !== null);
+      const found = await ctx.provider.searchCips(
+        withCip.map((code) => code.cip as string),
+        withCip.map((code) => referenceOf(code)),
+      );
       statuses = new Map(found.map((status) => [status.cip, status]));
     } catch (error) {
       // Leave every code pending: the lease hides them for leaseMs, then the next sweep retries.

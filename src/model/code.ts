@@ -98,8 +98,13 @@ export interface CashCode {
   version: number;
   /** PagoEfectivo's CIP number, always a string; `null` while `reserving` or if creation failed. */
   cip: string | null;
-  /** The buyer-facing PagoEfectivo page of the CIP. */
+  /** The buyer-facing page of the CIP (PagoEfectivo's, or the gateway's voucher page). */
   cipUrl: string | null;
+  /**
+   * The gateway's id of the payment (dLocal's `D-4-…`) when the code was issued through a gateway;
+   * `null` or absent for direct PagoEfectivo and for codes stored before 0.2.
+   */
+  providerPaymentId?: string | null;
   /** Decimal string at the API edge, e.g. `"150.50"`. */
   amount: string;
   /** The locked amount in minor units, e.g. `15050`. */

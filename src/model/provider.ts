@@ -29,6 +29,12 @@ export interface CreateCipInput {
 export interface CreatedCip {
   cip: string;
   /**
+   * The gateway's own id of the payment (dLocal's `D-4-…`), when the provider has one besides the CIP.
+   * The codes service stores it with the code (`CashCode.providerPaymentId`) and hands it back in every
+   * {@link CipReference}. The direct PagoEfectivo client has none (absent).
+   */
+  providerPaymentId?: string | null;
+  /**
    * PagoEfectivo's buyer page of the CIP; `null` when the answer carried none (the CIP is still valid:
    * render the voucher from the CIP number with `renderVoucher`).
    */
@@ -60,13 +66,83 @@ export interface CipStatus {
 }
 
 /**
- * The small provider interface the codes service depends on. The PagoEfectivo client implements it;
- * a merchant reaching PagoEfectivo through a gateway (dLocal, Pagsmile…) can implement it too.
+ * Everything the SDK knows about a stored code's payment at the provider. The codes service passes it
+ * with every CIP it asks about, because a gateway addresses payments by its own id (dLocal:
+ * `GET /payments/{id}`), not by the CIP. Providers that need only the CIP ignore it.
+ */
+export interface CipReference {
+  cip: string;
+  /** The code id, sent as `transactionCode` (dLocal: `order_id`) when the CIP was created. */
+  transactionCode: string;
+  /** The gateway's payment id returned by `createCip` (`CreatedCip.providerPaymentId`), or `null`. */
+  providerPaymentId: string | null;
+  /**
+   * The code's stored expiry, for providers whose status answers may leave it out (a dLocal status
+   * without its ticket). `null` or absent when unknown.
+   */
+  expiresAt?: Date | null;
+}
+
+/** An operation of {@link CashCodeProvider} that a provider may not support. */
+export type ProviderOperation = 'updateCipExpiry' | 'deleteCip' | 'merchantExpiry';
+
+/**
+ * What a provider can do, declared so that the codes service refuses (with the typed error
+ * `provider_operation_unsupported`) what the provider cannot do instead of silently doing something
+ * else. Every flag defaults to `true` (the direct PagoEfectivo client supports everything).
+ */
+export interface ProviderSupports {
+  /** Changing a CIP's expiry after creation (`updateCipExpiry`). */
+  updateCipExpiry?: boolean;
+  /** Cancelling a pending CIP (`deleteCip`): `codes.cancel()` needs it. */
+  deleteCip?: boolean;
+  /**
+   * Honouring the merchant's `dateExpiry`. When `false` the provider sets the expiry itself (dLocal:
+   * about 5 days): the service refuses `expiresInHours` and an explicit expiry `policy`, and stores the
+   * provider's expiry.
+   */
+  merchantExpiry?: boolean;
+}
+
+/**
+ * The small provider interface the codes service depends on. The PagoEfectivo client implements it
+ * (direct), `createDlocalProvider` implements it through the dLocal gateway, and any other gateway can
+ * implement it too: run `describeProviderConformance` from `pagoefectivo-kit/testing` on it
+ * (docs/providers.md).
  */
 export interface CashCodeProvider {
+  /**
+   * The provider's name (`'pagoefectivo'`, `'dlocal'`), for logs and reports. Optional only so that
+   * providers written for 0.1 still fit.
+   */
+  readonly provider?: string;
+  /** The version of this contract the provider implements. `'v1'` is the only one. */
+  readonly specificationVersion?: 'v1';
+  /** What the provider cannot do (see {@link ProviderSupports}); omitted means everything. */
+  readonly supports?: ProviderSupports;
+  /**
+   * Check a creation before the service claims the order, so that input the provider requires (dLocal:
+   * the payer's document) is refused with a `ValidationError` before any store write or request.
+   */
+  checkCreateInput?(input: Omit<CreateCipInput, 'transactionCode'>): void;
+  /**
+   * The grace after a code's expiry during which a payment may still be reported, when the provider
+   * confirms payments more slowly than PagoEfectivo's ~5 minutes (dLocal: 1–2 business days). Used as
+   * the service's `settlementGraceMs` when that option is not given.
+   */
+  readonly settlementGraceMs?: number;
   createCip(input: CreateCipInput): Promise<CreatedCip>;
-  /** Look up several CIPs; unknown numbers are simply absent from the result. */
-  searchCips(cips: readonly string[]): Promise<CipStatus[]>;
-  updateCipExpiry(cip: string, dateExpiry: Date): Promise<void>;
-  deleteCip(cip: string): Promise<void>;
+  /**
+   * Look up several CIPs; unknown numbers are simply absent from the result. The codes service passes
+   * the stored `references` of the same CIPs (same order) for providers that address payments by id.
+   */
+  searchCips(cips: readonly string[], references?: readonly CipReference[]): Promise<CipStatus[]>;
+  updateCipExpiry(cip: string, dateExpiry: Date, reference?: CipReference): Promise<void>;
+  /** Delete (cancel) a pending CIP; `reference` as for {@link searchCips}. */
+  deleteCip(cip: string, reference?: CipReference): Promise<void>;
+}
+
+/** Whether `provider` supports `operation` (undeclared means supported). */
+export function providerSupports(provider: Pick<CashCodeProvider, 'supports'>, operation: ProviderOperation): boolean {
+  return provider.supports?.[operation] !== false;
 }

@@ -1,3 +1,4 @@
+import { referenceOf } from '../codes/reference.js';
 import { ConfigurationError } from '../errors.js';
 import type { CashCode, CodeStatus } from '../model/code.js';
 import type { CashCodeProvider, CipStatus } from '../model/provider.js';
@@ -59,7 +60,11 @@ async function runReconcileWithApi(options: ReconcileWithApiOptions): Promise<Re
   const progress: ReconcileProgress = { checked: 0, batches: 0 };
 
   const runBatch = async (batch: CashCode[]): Promise<void> => {
-    const statuses = await options.client.searchCips(batch.map((code) => code.cip as string));
+    // The stored references let a gateway provider (dLocal) find each payment by its own id.
+    const statuses = await options.client.searchCips(
+      batch.map((code) => code.cip as string),
+      batch.map((code) => referenceOf(code)),
+    );
     const byCip = new Map<string, CipStatus>(statuses.map((status) => [status.cip, status]));
     for (const code of batch) {
       items.push(await compareWithApi(code, byCip.get(code.cip as string), options.codes, now()));

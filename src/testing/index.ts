@@ -40,3 +40,26 @@ export {
   type StoreFaults,
   type StoreHandle,
 } from './conformance.js';
+
+// fake dLocal (the gateway provider's far side)
+export { createFakeDlocal, type FakeDlocal } from './dlocal/fake.js';
+export {
+  FAKE_DLOCAL_OPERATIONS,
+  type FakeDlocalAttempt,
+  type FakeDlocalDelivery,
+  type FakeDlocalFault,
+  type FakeDlocalOperation,
+  type FakeDlocalOptions,
+  type FakeDlocalPayment,
+  type FakeDlocalPayOptions,
+  type FakeDlocalRequest,
+  type FakeDlocalTarget,
+} from './dlocal/types.js';
+
+// provider conformance
+export {
+  describeProviderConformance,
+  type ProviderConformanceOptions,
+  type ProviderFactory,
+  type ProviderHarness,
+} from './provider-conformance.js';

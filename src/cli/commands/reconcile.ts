@@ -13,7 +13,7 @@ import {
 import { dateOption, intOption, type ParsedArgs, parseCommandArgs, stringOption } from '../_args.js';
 import type { CliCommand } from '../_command.js';
 import { type CliIo, CliRuntimeError, CliUsageError, EXIT_CODES, progress } from '../_io.js';
-import { clientFromEnv } from '../_secrets.js';
+import { DLOCAL_ENV, providerFromEnv } from '../_secrets.js';
 import { openStore, STORE_HELP, STORE_OPTIONS, storeSpec } from '../_store.js';
 
 const HELP = `Usage: pagoefectivo-kit reconcile <settlement.csv> --store STORE [options]
@@ -27,7 +27,8 @@ mismatches, duplicates and unreadable rows (with line numbers). Nothing is chang
 
 With --api: every pending code, and codes closed since --since, are looked up with the search API;
 payments that never reached your webhook are applied (source "reconcile"); other disagreements are
-reported. Needs the PAGOEFECTIVO_* environment variables (see "sweep --help").
+reported. Needs the PAGOEFECTIVO_* environment variables (see "sweep --help"), or through dLocal
+${DLOCAL_ENV.provider}=dlocal and the DLOCAL_* variables: status then comes from GET /payments/{id}.
 
 ${STORE_HELP}
 
@@ -138,15 +139,16 @@ export const reconcileCommand: CliCommand = {
     const spec = storeSpec(parsed, io);
     const batchSize = intOption(parsed, 'batch-size', 50, 1, 100);
     const since = dateOption(parsed, 'since');
-    const client = api ? await clientFromEnv(io) : null;
+    const client = api ? await providerFromEnv(io) : null;
     const opened = await openStore(spec, io);
     let report: ReconcileReport;
     try {
       if (client === null) report = await settlementReport(parsed, io, opened.store);
       else {
-        progress(io, `Reconciling the ${opened.store.name} store with PagoEfectivo's search API…`);
+        const through = client.provider === 'dlocal' ? "dLocal's payments API" : "PagoEfectivo's search API";
+        progress(io, `Reconciling the ${opened.store.name} store with ${through}…`);
         report = await reconcileWithApi({
-          codes: createCashCodes({ client, store: opened.store }),
+          codes: createCashCodes({ provider: client, store: opened.store }),
           client,
           store: opened.store,
           batchSize,

@@ -3,7 +3,7 @@ import { createCashCodes } from '../../codes/index.js';
 import { intOption, parseCommandArgs } from '../_args.js';
 import type { CliCommand } from '../_command.js';
 import { EXIT_CODES, progress } from '../_io.js';
-import { CLIENT_ENV, clientFromEnv } from '../_secrets.js';
+import { CLIENT_ENV, DLOCAL_ENV, providerFromEnv } from '../_secrets.js';
 import { openStore, STORE_HELP, STORE_OPTIONS, storeSpec } from '../_store.js';
 
 const HELP = `Usage: pagoefectivo-kit sweep --store STORE [--limit N] [--max-runs N] [--grace-ms N] [--json]
@@ -17,6 +17,8 @@ PagoEfectivo credentials come from the environment, never from arguments:
   ${CLIENT_ENV.secretKey} (or ${CLIENT_ENV.secretKeyFile}, a file holding it),
   ${CLIENT_ENV.environment} = sandbox | production (required),
   ${CLIENT_ENV.baseUrl} (optional; e.g. the URL printed by "fake-server").
+Through dLocal instead: ${DLOCAL_ENV.provider}=dlocal with ${DLOCAL_ENV.login}, ${DLOCAL_ENV.transKey},
+  ${DLOCAL_ENV.secretKey} (or ${DLOCAL_ENV.secretKeyFile}), ${DLOCAL_ENV.environment} and optional ${DLOCAL_ENV.baseUrl}.
 
 ${STORE_HELP}
 
@@ -24,7 +26,8 @@ Options:
   --limit N      codes per batch, 1-1000 (default 100)
   --max-runs N   stop after N batches (default 1000)
   --grace-ms N   treat a CIP as possibly paid until N ms after its expiry, since PagoEfectivo reports
-                 payments late (settlementGraceMs; default 600000 = 10 minutes)
+                 payments late (settlementGraceMs; default 600000 = 10 minutes, through dLocal
+                 345600000 = 4 days: dLocal confirms cash payments 1-2 business days late)
   --json         print the totals as JSON
   -h, --help     show this help
 
@@ -53,14 +56,14 @@ export const sweepCommand: CliCommand = {
     const spec = storeSpec(parsed, io);
     const limit = intOption(parsed, 'limit', 100, 1, 1000);
     const maxRuns = intOption(parsed, 'max-runs', 1000, 1, 1_000_000);
-    const settlementGraceMs = intOption(parsed, 'grace-ms', 600_000, 0, 7 * 24 * 3600_000);
-    const client = await clientFromEnv(io);
+    const client = await providerFromEnv(io);
+    const settlementGraceMs = intOption(parsed, 'grace-ms', client.settlementGraceMs ?? 600_000, 0, 7 * 24 * 3600_000);
     const opened = await openStore(spec, io);
     const total = { expired: 0, paid: 0, review: 0, skipped: 0, unconfirmed: 0, errors: 0, released: 0 };
     const changed: SweepSummary['changed'] = [];
     let pendingEvents: number | null = null;
     try {
-      const codes = createCashCodes({ client, store: opened.store, settlementGraceMs });
+      const codes = createCashCodes({ provider: client, store: opened.store, settlementGraceMs });
       for (let run = 1; run <= maxRuns; run += 1) {
         const summary = await codes.sweepExpired({ limit });
         for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += summary[key];
