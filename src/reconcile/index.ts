@@ -19,7 +19,13 @@ export { recoveredOperationNumber } from './_compare.js';
 // against a settlement export
 export {
   type ReconcileSettlementOptions,
+  type ReportItems,
+  type SettlementChunk,
+  type SettlementFile,
+  type SettlementInput,
   type SettlementInputRow,
+  type SettlementProgress,
+  type SettlementReadableStream,
   reconcileSettlement,
 } from './settlement.js';
 export {
