@@ -22,7 +22,8 @@ export interface ReconcileReportJSON {
   items: (Omit<ReconcileItem, 'theirs'> & { theirs: (Omit<TheirSide, 'paidAt'> & { paidAt: string | null }) | null })[];
 }
 
-const CSV_COLUMNS = [
+/** The header of the report CSV. */
+export const CSV_COLUMNS = [
   'kind',
   'severity',
   'line',
@@ -46,13 +47,14 @@ function decimal(minor: number | null | undefined): string {
 }
 
 /** Quote a CSV cell, and defuse spreadsheet formulas (`=`, `+`, `-`, `@`, tab, CR) with a leading `'`. */
-function cell(value: string | number | null | undefined): string {
+export function cell(value: string | number | null | undefined): string {
   let text = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n;]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-function csvRow(entry: ReconcileItem): string {
+/** One report item as a CSV line (no line end). */
+export function csvRow(entry: ReconcileItem): string {
   const values = [
     entry.kind,
     entry.severity,
@@ -94,11 +96,13 @@ export function reportToJSON(report: ReconcileReport): ReconcileReportJSON {
     counts: report.counts,
     totals: report.totals,
     notes: report.notes,
-    items: report.items.map((entry) => ({
-      ...entry,
-      theirs: entry.theirs && { ...entry.theirs, paidAt: entry.theirs.paidAt?.toISOString() ?? null },
-    })),
+    items: report.items.map(itemToJSON),
   };
+}
+
+/** One item in its JSON shape (dates as ISO strings). */
+export function itemToJSON(entry: ReconcileItem): ReconcileReportJSON['items'][number] {
+  return { ...entry, theirs: entry.theirs && { ...entry.theirs, paidAt: entry.theirs.paidAt?.toISOString() ?? null } };
 }
 
 function money(minor: number, currency: string): string {
