@@ -111,12 +111,13 @@ function money(minor: number, currency: string): string {
 
 /**
  * A short human summary: one line per kind that occurred, with its count and money per currency, then
- * the findings (everything that is not `info`) with their CIP and message.
+ * the findings (everything that is not `info`) with their CIP and message. Item and finding counts
+ * come from `counts` and `findings`, so a report run with `items: 'findings'` summarises the same.
  */
 export function summarizeReport(report: ReconcileReport, options: { maxFindings?: number } = {}): string {
   const lines = [
     `Reconciliation (${report.source === 'api' ? 'search API' : 'settlement file'}): ` +
-      `${report.items.length} item(s), ${report.findings} finding(s).`,
+      `${Object.values(report.counts).reduce((sum, count) => sum + count, 0)} item(s), ${report.findings} finding(s).`,
   ];
   if (report.period) {
     lines.push(`Period: ${report.period.from.toISOString()} to ${report.period.to.toISOString()}.`);
@@ -137,7 +138,8 @@ export function summarizeReport(report: ReconcileReport, options: { maxFindings?
     const where = entry.line === null ? '' : `line ${entry.line} `;
     lines.push(`  [${entry.severity}] ${where}CIP ${entry.cip ?? '?'} ${entry.kind}: ${entry.message}`);
   }
-  if (findings.length > shown.length) lines.push(`  … and ${findings.length - shown.length} more.`);
+  // `report.findings` counts findings a run did not keep (`items: 'none'`) too.
+  if (report.findings > shown.length) lines.push(`  … and ${report.findings - shown.length} more.`);
   for (const note of report.notes) lines.push(`Note: ${note}`);
   return lines.join('\n');
 }
