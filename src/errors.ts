@@ -77,6 +77,8 @@ export const ERROR_CODES = {
   passcode_wrong: 'The passcode is wrong.',
   // reconciliation
   settlement_invalid: 'The settlement file could not be read with the given column mapping.',
+  settlement_stream_failed:
+    'The settlement input failed before its end (unreadable file, stream error, wrong chunk type); no report was produced.',
   // command line
   cli_usage:
     'The command line was used wrongly: unknown command or flag, missing or extra argument, a secret as a flag.',

@@ -27,6 +27,11 @@ export interface CliIo {
    * mail it would be noise between the results and the errors.
    */
   stderrIsTTY?: boolean;
+  /**
+   * The real stdout stream, when there is one: long streamed results (`reconcile --format ndjson`)
+   * wait for it to drain instead of piling up in memory. Absent in test doubles (`stdout` is used).
+   */
+  stdoutStream?: NodeJS.WritableStream & { once: NodeJS.WritableStream['once']; off: NodeJS.WritableStream['off'] };
 }
 
 /** Write a progress line of a long run (reconcile, sweep) on stderr, only when stderr is a terminal. */
@@ -42,6 +47,7 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     stderrIsTTY: process.stderr.isTTY === true,
+    stdoutStream: process.stdout,
     untilStopped: () =>
       new Promise((resolve) => {
         const stop = (signal: string): void => {

@@ -30,6 +30,8 @@ export interface PagoEfectivoClient extends CashCodeProvider {
   readonly environment: 'sandbox' | 'production';
   /** The API base URL in use, ending with `/v1/`. */
   readonly baseUrl: string;
+  /** How many CIPs one search request carries (`searchBatchSize`); `reconcileWithApi` batches by it. */
+  readonly searchBatchSize: number;
   /** Obtain (or, with `force`, renew) the bearer token; resolves to its facts, never the token. */
   authenticate(options?: { force?: boolean }): Promise<AuthSession>;
   /** Search one CIP; rejects with `code_not_found` when PagoEfectivo does not know it. */
@@ -127,6 +129,7 @@ export function createPagoEfectivoClient(options: PagoEfectivoClientOptions): Pa
   return {
     environment: resolved.environment,
     baseUrl: resolved.baseUrl,
+    searchBatchSize: resolved.searchBatchSize,
 
     authenticate(authOptions?: { force?: boolean }): Promise<AuthSession> {
       return tokens.session(authOptions?.force === true);

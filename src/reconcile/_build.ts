@@ -63,39 +63,69 @@ export function about(code: CashCode): Pick<ReconcileItem, 'cip' | 'codeId' | 'o
   return { cip: code.cip, codeId: code.id, orderId: code.orderId, ours: ourSide(code) };
 }
 
-/** Assemble a report: counts per kind, money per currency and kind, number of findings. */
+/** Which items a run keeps in `report.items`: every item, only findings (not `info`), or none. */
+export type ReportItems = 'all' | 'findings' | 'none';
+
+/** Builds a report one item at a time: counts and totals cover every item, `items` keeps what was asked. */
+export interface ReportAccumulator {
+  /** Count an item (and keep it, per `items`). */
+  add(entry: ReconcileItem): void;
+  /** The finished report. */
+  finish(
+    source: ReconcileReport['source'],
+    startedAt: Date,
+    finishedAt: Date,
+    period: ReconcileReport['period'],
+  ): ReconcileReport;
+}
+
+/** Start a report: counts per kind, money per currency and kind, number of findings. */
+export function createReportAccumulator(keep: ReportItems = 'all'): ReportAccumulator {
+  const counts = Object.fromEntries(RECONCILE_ITEM_KINDS.map((kind) => [kind, 0])) as Record<ReconcileItemKind, number>;
+  const totals = new Map<string, ReconcileTotals>();
+  const items: ReconcileItem[] = [];
+  let findings = 0;
+  return {
+    add(entry) {
+      counts[entry.kind] += 1;
+      const finding = entry.severity !== 'info';
+      if (finding) findings += 1;
+      if (keep === 'all' || (keep === 'findings' && finding)) items.push(entry);
+      const amount = entry.theirs?.amountMinor ?? entry.ours?.amountMinor ?? null;
+      const currency = entry.theirs?.currency ?? entry.ours?.currency ?? null;
+      if (amount === null || currency === null) return;
+      let total = totals.get(currency);
+      if (!total) {
+        total = { currency, byKind: {} };
+        totals.set(currency, total);
+      }
+      total.byKind[entry.kind] = (total.byKind[entry.kind] ?? 0) + amount;
+    },
+    finish(source, startedAt, finishedAt, period) {
+      return {
+        source,
+        startedAt,
+        finishedAt,
+        period,
+        items,
+        counts,
+        totals: [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
+        findings,
+        notes: [],
+      };
+    },
+  };
+}
+
+/** Assemble a report from every item. */
 export function buildReport(
   source: ReconcileReport['source'],
-  items: ReconcileItem[],
+  items: readonly ReconcileItem[],
   startedAt: Date,
   finishedAt: Date,
   period: ReconcileReport['period'],
 ): ReconcileReport {
-  const counts = Object.fromEntries(RECONCILE_ITEM_KINDS.map((kind) => [kind, 0])) as Record<ReconcileItemKind, number>;
-  const totals = new Map<string, ReconcileTotals>();
-  let findings = 0;
-  for (const entry of items) {
-    counts[entry.kind] += 1;
-    if (entry.severity !== 'info') findings += 1;
-    const amount = entry.theirs?.amountMinor ?? entry.ours?.amountMinor ?? null;
-    const currency = entry.theirs?.currency ?? entry.ours?.currency ?? null;
-    if (amount === null || currency === null) continue;
-    let total = totals.get(currency);
-    if (!total) {
-      total = { currency, byKind: {} };
-      totals.set(currency, total);
-    }
-    total.byKind[entry.kind] = (total.byKind[entry.kind] ?? 0) + amount;
-  }
-  return {
-    source,
-    startedAt,
-    finishedAt,
-    period,
-    items,
-    counts,
-    totals: [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
-    findings,
-    notes: [],
-  };
+  const report = createReportAccumulator('all');
+  for (const entry of items) report.add(entry);
+  return report.finish(source, startedAt, finishedAt, period);
 }

@@ -11,7 +11,12 @@ export async function recorded(store: CashCodeStore, report: ReconcileReport): P
     job: 'reconcile',
     at: report.finishedAt,
     ok: true,
-    counts: { items: report.items.length, findings: report.findings, [`source_${report.source}`]: 1 },
+    // Every item, kept in `report.items` or not (`items: 'none'`).
+    counts: {
+      items: Object.values(report.counts).reduce((sum, count) => sum + count, 0),
+      findings: report.findings,
+      [`source_${report.source}`]: 1,
+    },
   });
   return report;
 }

@@ -19,7 +19,13 @@ export { recoveredOperationNumber } from './_compare.js';
 // against a settlement export
 export {
   type ReconcileSettlementOptions,
+  type ReportItems,
+  type SettlementChunk,
+  type SettlementFile,
+  type SettlementInput,
   type SettlementInputRow,
+  type SettlementProgress,
+  type SettlementReadableStream,
   reconcileSettlement,
 } from './settlement.js';
 export {
@@ -46,3 +52,17 @@ export {
   type TheirSide,
 } from './types.js';
 export { type ReconcileReportJSON, reportToCsv, reportToJSON, summarizeReport } from './report.js';
+
+// streaming the report out
+export {
+  createReportWriter,
+  type NodeWritableLike,
+  REPORT_NDJSON_FORMAT,
+  type ReportDestination,
+  type ReportFormat,
+  type ReportWriter,
+  type ReportWriterOptions,
+  type WebWritableLike,
+  writeReportCsv,
+  writeReportNdjson,
+} from './writer.js';

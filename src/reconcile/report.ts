@@ -22,7 +22,8 @@ export interface ReconcileReportJSON {
   items: (Omit<ReconcileItem, 'theirs'> & { theirs: (Omit<TheirSide, 'paidAt'> & { paidAt: string | null }) | null })[];
 }
 
-const CSV_COLUMNS = [
+/** The header of the report CSV. */
+export const CSV_COLUMNS = [
   'kind',
   'severity',
   'line',
@@ -46,13 +47,14 @@ function decimal(minor: number | null | undefined): string {
 }
 
 /** Quote a CSV cell, and defuse spreadsheet formulas (`=`, `+`, `-`, `@`, tab, CR) with a leading `'`. */
-function cell(value: string | number | null | undefined): string {
+export function cell(value: string | number | null | undefined): string {
   let text = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n;]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-function csvRow(entry: ReconcileItem): string {
+/** One report item as a CSV line (no line end). */
+export function csvRow(entry: ReconcileItem): string {
   const values = [
     entry.kind,
     entry.severity,
@@ -94,11 +96,13 @@ export function reportToJSON(report: ReconcileReport): ReconcileReportJSON {
     counts: report.counts,
     totals: report.totals,
     notes: report.notes,
-    items: report.items.map((entry) => ({
-      ...entry,
-      theirs: entry.theirs && { ...entry.theirs, paidAt: entry.theirs.paidAt?.toISOString() ?? null },
-    })),
+    items: report.items.map(itemToJSON),
   };
+}
+
+/** One item in its JSON shape (dates as ISO strings). */
+export function itemToJSON(entry: ReconcileItem): ReconcileReportJSON['items'][number] {
+  return { ...entry, theirs: entry.theirs && { ...entry.theirs, paidAt: entry.theirs.paidAt?.toISOString() ?? null } };
 }
 
 function money(minor: number, currency: string): string {
@@ -107,12 +111,13 @@ function money(minor: number, currency: string): string {
 
 /**
  * A short human summary: one line per kind that occurred, with its count and money per currency, then
- * the findings (everything that is not `info`) with their CIP and message.
+ * the findings (everything that is not `info`) with their CIP and message. Item and finding counts
+ * come from `counts` and `findings`, so a report run with `items: 'findings'` summarises the same.
  */
 export function summarizeReport(report: ReconcileReport, options: { maxFindings?: number } = {}): string {
   const lines = [
     `Reconciliation (${report.source === 'api' ? 'search API' : 'settlement file'}): ` +
-      `${report.items.length} item(s), ${report.findings} finding(s).`,
+      `${Object.values(report.counts).reduce((sum, count) => sum + count, 0)} item(s), ${report.findings} finding(s).`,
   ];
   if (report.period) {
     lines.push(`Period: ${report.period.from.toISOString()} to ${report.period.to.toISOString()}.`);
@@ -133,7 +138,8 @@ export function summarizeReport(report: ReconcileReport, options: { maxFindings?
     const where = entry.line === null ? '' : `line ${entry.line} `;
     lines.push(`  [${entry.severity}] ${where}CIP ${entry.cip ?? '?'} ${entry.kind}: ${entry.message}`);
   }
-  if (findings.length > shown.length) lines.push(`  … and ${findings.length - shown.length} more.`);
+  // `report.findings` counts findings a run did not keep (`items: 'none'`) too.
+  if (report.findings > shown.length) lines.push(`  … and ${report.findings - shown.length} more.`);
   for (const note of report.notes) lines.push(`Note: ${note}`);
   return lines.join('\n');
 }

@@ -1,52 +1,42 @@
-import { ValidationError } from '../errors.js';
+import { ConfigurationError, ValidationError } from '../errors.js';
 import { resolveTracer, type TracerLike, withSpan } from '../observability/tracing.js';
 import type { CashCodeStore } from '../storage/contract.js';
-import { buildReport, item } from './_build.js';
+import { createReportAccumulator, item, type ReportItems } from './_build.js';
+import { type CipTable, createCipTable } from './_cip-table.js';
+import type { CsvRecord } from './_csv-parser.js';
+import type { SettlementChunk, SettlementFile, SettlementReadableStream } from './_input.js';
+import { openRecords, type SettlementInputRow } from './_records.js';
 import { recorded } from './_runs.js';
-import { compareSettlementRow, findMissing } from './_settle.js';
+import { compareRow, emitMissing, settled } from './_settle.js';
 import { type BadRow, readRow, type SettlementRow } from './_values.js';
-import { resolveColumns, type SettlementMapping } from './columns.js';
-import { parseCsv } from './csv.js';
-import type { PaymentApplier, ReconcileItem, ReconcileReport, TheirSide } from './types.js';
+import { type ColumnIndex, resolveColumns, type SettlementMapping } from './columns.js';
+import type { PaymentApplier, ReconcileItem, ReconcileReport } from './types.js';
 
-/** Apply a settled payment that is not recorded here through the payment judgement. */
-async function applySettled(
-  row: SettlementRow,
-  theirs: TheirSide,
-  codes: PaymentApplier,
-  found: ReconcileItem,
-): Promise<ReconcileItem> {
-  if (row.currency === null) return found;
-  const outcome = await codes.applyPayment({
-    cip: row.cip,
-    amountMinor: row.amountMinor,
-    currency: row.currency,
-    operationNumber: row.operationNumber,
-    transactionCode: row.transactionCode,
-    paidAt: row.paidAt,
-    source: 'reconcile',
-  });
-  const base = { line: row.line, cip: row.cip, codeId: found.codeId, orderId: found.orderId, ours: found.ours, theirs };
-  if (outcome.kind === 'paid') {
-    return item('payment_recovered', {
-      ...base,
-      action: 'applied',
-      message: 'Settled but not paid here (missed notification): payment applied.',
-    });
-  }
-  if (outcome.kind === 'duplicate') {
-    return item('matched', { ...base, action: 'already_applied', message: 'Payment already recorded.' });
-  }
-  if (found.kind === 'unknown_here') return { ...found, action: 'rejected' };
-  return item('payment_flagged', {
-    ...base,
-    action: outcome.kind === 'review' ? 'review' : 'rejected',
-    message: `Settled by PagoEfectivo; ${outcome.kind === 'review' ? 'held for a decision' : 'not accepted'} (${outcome.reason}): ${outcome.message}`,
-  });
+export type { ReportItems } from './_build.js';
+export type { SettlementChunk, SettlementFile, SettlementReadableStream } from './_input.js';
+export type { SettlementInputRow } from './_records.js';
+
+/**
+ * What {@link reconcileSettlement} reads: CSV text or rows given whole (as in 0.1), or a streamed file —
+ * `{ path }`, a web `ReadableStream`, or an `AsyncIterable` of strings or UTF-8 bytes (a Node `Readable`).
+ */
+export type SettlementInput =
+  | string
+  | readonly SettlementInputRow[]
+  | SettlementFile
+  | SettlementReadableStream
+  | AsyncIterable<SettlementChunk>;
+
+/** Progress of a running {@link reconcileSettlement}. */
+export interface SettlementProgress {
+  /** Readable rows compared with the store so far. */
+  compared: number;
+  /**
+   * Readable rows read so far (final from the start for text or rows given whole; for a stream it
+   * grows as the file is read).
+   */
+  total: number;
 }
-
-/** A settlement row already split into named cells (e.g. read from a spreadsheet). */
-export type SettlementInputRow = Readonly<Record<string, string | number | null | undefined>>;
 
 /** Options of {@link reconcileSettlement}. */
 export interface ReconcileSettlementOptions {
@@ -69,41 +59,23 @@ export interface ReconcileSettlementOptions {
   delimiter?: ',' | ';' | '\t';
   /** Clock. Default `() => new Date()`. */
   now?: () => Date;
-  /** Called as readable rows are compared with the store (e.g. to print progress on stderr). */
   /** An OpenTelemetry tracer: one span per run with the counts of findings (docs/observability.md). */
   tracer?: TracerLike;
-  onProgress?: (progress: { compared: number; total: number }) => void;
-}
-
-interface Table {
-  headers: string[];
-  rows: { line: number; fields: string[] }[];
-}
-
-function toTable(input: string | readonly SettlementInputRow[], delimiter?: ',' | ';' | '\t'): Table {
-  if (typeof input === 'string') {
-    const [header, ...rows] = parseCsv(input, delimiter).records;
-    return { headers: header?.fields ?? [], rows };
-  }
-  const headers = [...new Set(input.flatMap((row) => Object.keys(row)))];
-  const rows = input.map((row, at) => ({
-    line: at + 1,
-    fields: headers.map((name) => {
-      const value = row[name];
-      return value === null || value === undefined ? '' : String(value);
-    }),
-  }));
-  return { headers, rows };
-}
-
-function settled(row: SettlementRow): TheirSide {
-  return {
-    state: 'settled',
-    amountMinor: row.amountMinor,
-    currency: row.currency,
-    paidAt: row.paidAt,
-    operationNumber: row.operationNumber,
-  };
+  /** Called as readable rows are compared with the store (e.g. to print progress on stderr). */
+  onProgress?: (progress: SettlementProgress) => void;
+  /**
+   * Which items `report.items` keeps: `'all'` (default, as in 0.1), `'findings'` (not `info`), or
+   * `'none'`. Counts, totals and findings always cover every item. With a 1M-row period pass
+   * `'findings'` or `'none'` and take every item from `onItem`.
+   */
+  items?: ReportItems;
+  /**
+   * Called with every item, in report order, as soon as it is known (e.g. `writer.write` of
+   * {@link createReportWriter}). A returned promise is awaited before the next row is read
+   * (backpressure). If the run then fails, the items already given were not a complete report: the
+   * run rejects, and a report writer's `abort(error)` marks its output incomplete.
+   */
+  onItem?: (entry: ReconcileItem) => void | Promise<void>;
 }
 
 /** Store look-ups in flight at once while comparing rows. */
@@ -118,103 +90,140 @@ function checkPeriod(period: { from: Date; to: Date }): void {
   }
 }
 
-/** The earliest and latest paid dates of the rows, or `null` when no row has one. */
-function paidWindow(rows: readonly SettlementRow[]): { from: Date; to: Date } | null {
-  let from = Number.POSITIVE_INFINITY;
-  let to = Number.NEGATIVE_INFINITY;
-  for (const row of rows) {
-    const at = row.paidAt?.getTime();
-    if (at === undefined) continue;
-    from = Math.min(from, at);
-    to = Math.max(to, at);
+const ITEMS: readonly ReportItems[] = ['all', 'findings', 'none'];
+
+function checkOptions(options: ReconcileSettlementOptions): void {
+  if (options.period) checkPeriod(options.period);
+  if (options.items !== undefined && !ITEMS.includes(options.items)) {
+    throw new ConfigurationError(`items must be 'all', 'findings' or 'none', got ${JSON.stringify(options.items)}.`, {
+      details: { option: 'items' },
+    });
   }
-  return from === Number.POSITIVE_INFINITY ? null : { from: new Date(from), to: new Date(to) };
+  if (options.onItem !== undefined && typeof options.onItem !== 'function') {
+    throw new ConfigurationError('onItem must be a function.', { details: { option: 'onItem' } });
+  }
+}
+
+/** One data record: an item known at once (unreadable, duplicate), or a row to compare with the store. */
+function classify(
+  { line, fields }: CsvRecord,
+  width: number,
+  columns: ColumnIndex,
+  table: CipTable,
+): ReconcileItem | SettlementRow {
+  const read: SettlementRow | BadRow =
+    fields.length === width
+      ? readRow(line, fields, columns)
+      : { line, cip: null, reasons: [`expected ${width} fields, found ${fields.length}`] };
+  // Every CIP the file mentions, readable rows or not: none of them is "missing from the settlement".
+  if (read.cip !== null) table.mention(read.cip);
+  if ('reasons' in read) {
+    return item('invalid_row', { line, cip: read.cip, message: `Row not read: ${read.reasons.join('; ')}.` });
+  }
+  const earlier = table.firstLine(read.cip);
+  if (earlier !== undefined && earlier !== 0) {
+    return item('duplicate_in_settlement', {
+      line,
+      cip: read.cip,
+      theirs: settled(read),
+      message: `CIP ${read.cip} already appears on line ${earlier}: a payment settled twice?`,
+    });
+  }
+  table.setFirstLine(read.cip, line);
+  return read;
 }
 
 /** The run itself; the exported function wraps it in a span. */
 async function runReconcileSettlement(
-  input: string | readonly SettlementInputRow[],
+  input: SettlementInput,
   options: ReconcileSettlementOptions,
 ): Promise<ReconcileReport> {
   const now = options.now ?? ((): Date => new Date());
   const startedAt = now();
-  if (options.period) checkPeriod(options.period);
-  const table = toTable(input, options.delimiter);
-  const columns = resolveColumns(table.headers, options.mapping);
-  const items: ReconcileItem[] = [];
-  const firstLine = new Map<string, number>();
-  // Every CIP the file mentions, readable rows or not: none of them is "missing from the settlement".
-  const mentioned = new Set<string>();
-  const good: SettlementRow[] = [];
-  for (const { line, fields } of table.rows) {
-    const read: SettlementRow | BadRow =
-      fields.length === table.headers.length
-        ? readRow(line, fields, columns)
-        : { line, cip: null, reasons: [`expected ${table.headers.length} fields, found ${fields.length}`] };
-    if (read.cip !== null) mentioned.add(read.cip);
-    if ('reasons' in read) {
-      items.push(item('invalid_row', { line, cip: read.cip, message: `Row not read: ${read.reasons.join('; ')}.` }));
-      continue;
+  checkOptions(options);
+  const report = createReportAccumulator(options.items ?? 'all');
+  const onItem = options.onItem;
+  const emit = (entry: ReconcileItem): void | Promise<void> => {
+    report.add(entry);
+    return onItem?.(entry);
+  };
+  const source = openRecords(input, options.delimiter);
+  const table = createCipTable();
+  // The paid window of the readable rows, kept as two numbers instead of the rows themselves.
+  let paidFrom = Number.POSITIVE_INFINITY;
+  let paidTo = Number.NEGATIVE_INFINITY;
+  const progress = { compared: 0, total: 0 };
+  try {
+    const headers = await source.headers();
+    const columns = resolveColumns(headers, options.mapping);
+    for (let records = await source.next(); records !== null; records = await source.next()) {
+      // Classify the whole batch first (cheap, in file order), then compare its rows a few at a time.
+      const entries = records.map((record) => classify(record, headers.length, columns, table));
+      for (const entry of entries) {
+        if ('kind' in entry) continue;
+        progress.total += 1;
+        const at = entry.paidAt?.getTime();
+        if (at !== undefined) {
+          paidFrom = Math.min(paidFrom, at);
+          paidTo = Math.max(paidTo, at);
+        }
+      }
+      for (let i = 0; i < entries.length; i += LOOKUP_CONCURRENCY) {
+        const slice = entries.slice(i, i + LOOKUP_CONCURRENCY);
+        const compared = await Promise.all(
+          slice.map((entry) => ('kind' in entry ? entry : compareRow(entry, options.store, options.codes))),
+        );
+        let rows = 0;
+        for (const [at, entry] of compared.entries()) {
+          if (!('kind' in (slice[at] as object))) rows += 1;
+          const pending = emit(entry);
+          if (pending) await pending;
+        }
+        if (rows > 0) {
+          progress.compared += rows;
+          options.onProgress?.({ ...progress });
+        }
+      }
     }
-    const earlier = firstLine.get(read.cip);
-    if (earlier !== undefined) {
-      items.push(
-        item('duplicate_in_settlement', {
-          line,
-          cip: read.cip,
-          theirs: settled(read),
-          message: `CIP ${read.cip} already appears on line ${earlier}: a payment settled twice?`,
-        }),
-      );
-      continue;
-    }
-    firstLine.set(read.cip, line);
-    good.push(read);
+  } finally {
+    await source.close();
   }
-  for (let i = 0; i < good.length; i += LOOKUP_CONCURRENCY) {
-    const chunk = good.slice(i, i + LOOKUP_CONCURRENCY);
-    const compared = await Promise.all(
-      chunk.map(async (row) => {
-        const found = compareSettlementRow(row, settled(row), await options.store.getCodeByCip(row.cip));
-        // With the codes service, a settled payment not recorded here (or of a CIP no code holds) goes
-        // through the one payment judgement, which records it like a notification would.
-        const recordable = found.kind === 'unpaid_here' || found.kind === 'unknown_here';
-        return recordable && options.codes !== undefined
-          ? applySettled(row, settled(row), options.codes, found)
-          : found;
-      }),
-    );
-    items.push(...compared);
-    options.onProgress?.({ compared: i + chunk.length, total: good.length });
-  }
-  const period = options.period ?? paidWindow(good);
-  if (period) items.push(...(await findMissing(options.store, period, mentioned)));
-  items.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
-  const report = buildReport('settlement', items, startedAt, now(), period);
+  const window = paidFrom === Number.POSITIVE_INFINITY ? null : { from: new Date(paidFrom), to: new Date(paidTo) };
+  const period = options.period ?? window;
+  if (period) await emitMissing(options.store, period, table, emit);
+  const done = report.finish('settlement', startedAt, now(), period);
   if (!period) {
-    report.notes.push('No paid dates and no period: codes paid here but absent from the file were not looked for.');
+    done.notes.push('No paid dates and no period: codes paid here but absent from the file were not looked for.');
   }
-  return report;
+  return done;
 }
 
 /**
  * Compare a settlement export (PagoEfectivo's merchant-portal file) with the store.
  *
  * `input` is CSV text (RFC 4180, `,` `;` or tab, BOM and CRLF welcome) or rows already split into named
- * cells; lines are CSV line numbers, or 1-based row numbers for rows. Every row ends up in the report:
+ * cells, or a streamed CSV file: `{ path }`, a web `ReadableStream`, or an `AsyncIterable` of strings or
+ * UTF-8 bytes (a Node `Readable`). A stream is read piece by piece with an incremental parser and a
+ * compact table of CIPs, so memory stays flat on a 1M-row file when `items` is `'findings'` or `'none'`
+ * (take every item from `onItem`). Lines are CSV line numbers, or 1-based row numbers for rows. Every
+ * row ends up in the report (or `onItem`):
  * matched, unknown here, unpaid here, amount or currency mismatch, duplicate, or invalid with its line and
  * reasons (never dropped). Codes paid here within `period` but absent from the file are reported too.
  * Nothing in the store is changed.
  *
  * @throws {ValidationError} `settlement_invalid` when the file cannot be read (no header, a mapped column
  * missing or ambiguous, an unterminated quote); `validation_failed` for a `period` that is not two valid
- * Dates in order.
+ * Dates in order; `validation_failed` for an input of no accepted shape.
+ * @throws {PagoEfectivoKitError} `settlement_stream_failed` when the input fails before its end: a file
+ * that cannot be opened, a stream that errors midway, a chunk that is neither text nor bytes. No report
+ * is produced from part of a file.
+ * @throws {ConfigurationError} `config_invalid` for a bad `items` or `onItem`.
  * @throws {StorageError} when the store fails.
  *
  * With `tracer`, the run is one span carrying counts only (the CIPs are in the report, not the span).
  */
 export async function reconcileSettlement(
-  input: string | readonly SettlementInputRow[],
+  input: SettlementInput,
   options: ReconcileSettlementOptions,
 ): Promise<ReconcileReport> {
   const tracer = resolveTracer(options?.tracer, 'reconcileSettlement');
@@ -224,7 +233,9 @@ export async function reconcileSettlement(
     {},
     async () => recorded(options.store, await runReconcileSettlement(input, options)),
     (report, span) => {
-      span.setAttribute('pagoefectivo.reconcile.items', report.items.length);
+      // Every item, kept in `report.items` or not (`items: 'none'`).
+      const items = Object.values(report.counts).reduce((sum, count) => sum + count, 0);
+      span.setAttribute('pagoefectivo.reconcile.items', items);
       span.setAttribute('pagoefectivo.reconcile.findings', report.findings);
     },
   );

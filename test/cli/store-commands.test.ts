@@ -161,6 +161,51 @@ describe('reconcile and sweep against a SQLite store (the binary)', () => {
     expect(clean.stdout).toContain('Reconciliation (settlement file): 1 item(s), 0 finding(s).');
   });
 
+  it('reconcile --format ndjson|csv streams the report; a failure midway ends it with an incomplete marker (exit 3)', async () => {
+    const rows = ['CIP,Monto', `${cips.missed},150.50`, '99999999,10.00'];
+    await writeFile(path.join(dir, 'stream.csv'), `${rows.join('\n')}\n`);
+    const store = ['--store', `sqlite:${file()}`];
+    const ndjson = await runCli(['reconcile', 'stream.csv', ...store, '--format', 'ndjson'], { cwd: dir });
+    expect(ndjson.code).toBe(1);
+    const lines = ndjson.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.type, line.kind ?? null])).toEqual([
+      ['item', 'matched'],
+      ['item', 'unknown_here'],
+      ['summary', null],
+    ]);
+    expect(lines[2]).toMatchObject({ complete: true, items: 2, findings: 1 });
+    const csv = await runCli(['reconcile', 'stream.csv', ...store, '--format', 'csv'], { cwd: dir });
+    const legacy = await runCli(['reconcile', 'stream.csv', ...store, '--csv'], { cwd: dir });
+    expect(csv.stdout).toBe(legacy.stdout);
+    expect(csv.stdout).toMatch(/^kind,severity,line,cip,/);
+
+    await writeFile(path.join(dir, 'broken.csv'), `CIP,Monto\n${cips.missed},150.50\n1,"never closed\n`);
+    const broken = await runCli(['reconcile', 'broken.csv', ...store, '--format', 'ndjson'], { cwd: dir });
+    expect(broken.code).toBe(3);
+    expect(broken.stderr).toContain('error [settlement_invalid]: Unterminated quoted field starting on line 3.');
+    const last = JSON.parse(broken.stdout.trim().split('\n').at(-1) as string);
+    expect(last).toMatchObject({ type: 'error', complete: false, items: 1, code: 'settlement_invalid' });
+    expect(broken.stdout).not.toContain('"summary"');
+
+    const missing = await runCli(['reconcile', 'nope.csv', ...store, '--format', 'ndjson'], { cwd: dir });
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('error [cli_runtime]: cannot read');
+    expect(missing.stdout).toBe('');
+  });
+
+  it.each([
+    [['--format', 'xml'], '--format must be summary, json, csv or ndjson.'],
+    [['--format', 'ndjson', '--csv'], 'choose one of --format, --json and --csv.'],
+    [['--json', '--csv'], 'choose one of --format, --json and --csv.'],
+  ])('reconcile %j is a usage error (exit 2)', async (flags, message) => {
+    const result = await runCli(['reconcile', 'x.csv', '--store', `sqlite:${file()}`, ...flags], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
   it('exits 3 for an unreadable settlement file, naming the columns it could not find', async () => {
     await writeFile(path.join(dir, 'odd.csv'), 'Numero,Importe\n1,2\n');
     const odd = await runCli(['reconcile', 'odd.csv', '--store', `sqlite:${file()}`], { cwd: dir });

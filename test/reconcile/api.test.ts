@@ -206,4 +206,48 @@ describe('reconcileWithApi', () => {
       'boom',
     );
   });
+
+  it("batches at the client's searchBatchSize by default and refuses a larger batchSize instead of splitting it", async () => {
+    const many = Array.from({ length: 1203 }, (_, i) => makeCode({ cip: String(70000 + i) }));
+    await seed(store, many);
+    const search = searchOf([], searched);
+    const client = { searchCips: search.searchCips, searchBatchSize: 40 };
+    const report = await reconcileWithApi({ codes: casApplier(store, applied), client, store, now: () => NOW });
+    // 1203 codes over three store pages of 500: full batches of 40 across page boundaries, then the rest.
+    expect(searched.map((batch) => batch.length)).toEqual([...Array(30).fill(40), 3]);
+    expect(new Set(searched.flat()).size).toBe(1203);
+    expect(report.counts.unknown_there).toBe(1203);
+
+    searched.length = 0;
+    const error = await reconcileWithApi({ codes: casApplier(store, applied), client, store, batchSize: 41 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(isPagoEfectivoKitError(error, 'config_invalid')).toBe(true);
+    expect((error as Error).message).toContain("the client's searchBatchSize (40)");
+    expect(searched).toEqual([]);
+    for (const batchSize of [0, 2.5]) {
+      await expect(reconcileWithApi({ codes: casApplier(store, applied), client, store, batchSize })).rejects.toSatisfy(
+        (caught) => isPagoEfectivoKitError(caught, 'config_invalid'),
+      );
+    }
+  });
+
+  it("keeps only findings with items: 'findings' and gives every item to onItem", async () => {
+    await seed(store, [makeCode({ cip: '8001' }), makeCode({ cip: '8002' })]);
+    const client = searchOf([cipStatus('8001', 'pending'), cipStatus('8002', 'deleted')], searched);
+    const seen: string[] = [];
+    const report = await reconcileWithApi({
+      codes: casApplier(store, applied),
+      client,
+      store,
+      now: () => NOW,
+      items: 'findings',
+      onItem: async (entry) => {
+        seen.push(`${entry.cip}:${entry.kind}`);
+      },
+    });
+    expect(seen).toEqual(['8001:matched', '8002:deleted_there']);
+    expect(report.items.map((entry) => entry.kind)).toEqual(['deleted_there']);
+    expect(report.counts.matched).toBe(1);
+  });
 });

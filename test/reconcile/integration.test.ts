@@ -107,4 +107,13 @@ describe('reconcileWithApi with the codes service and the fake PagoEfectivo', ()
       expect(paidEntries).toHaveLength(1);
     }
   });
+
+  it("refuses a batchSize above the client's searchBatchSize (50 by default) instead of splitting it", async () => {
+    await issue('ORD-B');
+    expect(client.searchBatchSize).toBe(50);
+    await expect(reconcileWithApi({ codes, client, store, batchSize: 51 })).rejects.toMatchObject({
+      code: 'config_invalid',
+      details: { option: 'batchSize', max: 50 },
+    });
+  });
 });

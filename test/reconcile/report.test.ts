@@ -9,7 +9,7 @@ import {
 import { memoryStore } from '../../src/storage/memory.js';
 import { makeCode, NOW, seed } from './_fixtures.js';
 
-async function sampleReport() {
+async function sampleReport(items?: 'all' | 'findings' | 'none') {
   const store = memoryStore();
   await seed(store, [
     makeCode({ cip: '1001', status: 'paid', orderId: '=HYPERLINK("http://evil")' }),
@@ -17,7 +17,7 @@ async function sampleReport() {
   ]);
   const csv =
     'CIP,Monto,Moneda,Fecha de Pago\n1001,150.50,PEN,2024-03-05 09:00\n1002,"1,000.00",USD,2024-03-05 09:30\n9999,20.00,PEN,2024-03-05 10:00\n1003,x,PEN,2024-03-05 10:00\n';
-  return reconcileSettlement(csv, { store, now: () => NOW });
+  return reconcileSettlement(csv, { store, now: () => NOW, ...(items ? { items } : {}) });
 }
 
 describe('report output', () => {
@@ -66,5 +66,12 @@ describe('report output', () => {
       '  [warning] line 5 CIP 1003 invalid_row: Row not read: amount: "x" is not a plain amount.',
     ]);
     expect(summarizeReport(await sampleReport(), { maxFindings: 1 })).toContain('… and 2 more.');
+  });
+
+  it("summarises a report that kept only findings (items: 'findings') exactly like the full one", async () => {
+    expect(summarizeReport(await sampleReport('findings'))).toBe(summarizeReport(await sampleReport()));
+    const none = summarizeReport(await sampleReport('none'));
+    expect(none).toContain('4 item(s), 3 finding(s).');
+    expect(none).toContain('… and 3 more.');
   });
 });

@@ -1,11 +1,15 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createCashCodes } from '../../codes/index.js';
 import {
+  createReportWriter,
+  type ReconcileItem,
   type ReconcileReport,
+  type ReportDestination,
+  type ReportItems,
+  type ReportWriter,
   reconcileSettlement,
   reconcileWithApi,
-  reportToCsv,
   reportToJSON,
   type SettlementMapping,
   summarizeReport,
@@ -38,9 +42,16 @@ Options:
   --from ISO --to ISO  payments the file covers (default: first to last paid date in the file)
   --api              reconcile against the search API instead of a file
   --since ISO        with --api: also check codes closed since then (default: 7 days ago)
-  --batch-size N     with --api: CIPs per search call, 1-100 (default 50)
-  --json | --csv     print the full report as JSON or CSV instead of the summary
+  --batch-size N     with --api: CIPs per search call (default and maximum: the client's search
+                     batch size, 50)
+  --format F         summary (default), json, csv or ndjson; csv and ndjson are streamed as the
+                     comparison runs (for big files); ndjson ends with a summary line
+  --json | --csv     the same as --format json / --format csv
   -h, --help         show this help
+
+The file is read as a stream: a 1M-row settlement needs no more memory than a small one with
+--format summary, csv or ndjson. If the run fails midway, csv output ends with a report_incomplete
+row and ndjson with an {"type":"error"} line (no summary line), and the exit code is 3.
 
 Progress goes to stderr when it is a terminal. Exit codes: 0 both sides agree, 1 findings, 2 usage error,
 3 runtime error (store or API unreachable, unreadable file).`;
@@ -76,10 +87,38 @@ function delimiterOf(parsed: ParsedArgs): ',' | ';' | '\t' | undefined {
   throw new CliUsageError('--delimiter must be ",", ";" or "tab".');
 }
 
+/** How the report is printed, and what the run must keep in memory for it. */
+type Format = 'summary' | 'json' | 'csv' | 'ndjson';
+
+function formatOf(parsed: ParsedArgs): Format {
+  const given = stringOption(parsed, 'format');
+  const flags = [parsed.values.json ? 'json' : null, parsed.values.csv ? 'csv' : null].filter((f) => f !== null);
+  if (given !== undefined && !['summary', 'json', 'csv', 'ndjson'].includes(given)) {
+    throw new CliUsageError('--format must be summary, json, csv or ndjson.');
+  }
+  const chosen = new Set([...(given === undefined ? [] : [given]), ...flags]);
+  if (chosen.size > 1) throw new CliUsageError('choose one of --format, --json and --csv.');
+  return ([...chosen][0] as Format | undefined) ?? 'summary';
+}
+
+/** Streamed formats keep nothing; the summary needs only the findings; JSON is one document of everything. */
+const KEEP: Record<Format, ReportItems> = { summary: 'findings', json: 'all', csv: 'none', ndjson: 'none' };
+
+/** Where streamed output goes: the real stdout (its backpressure respected), or the io's writer. */
+function stdoutDestination(io: CliIo): ReportDestination {
+  return io.stdoutStream ?? ((chunk: string) => io.stdout(chunk));
+}
+
+interface RunOptions {
+  items: ReportItems;
+  onItem?: (entry: ReconcileItem) => void | Promise<void>;
+}
+
 async function settlementReport(
   parsed: ParsedArgs,
   io: CliIo,
   store: Parameters<typeof reconcileSettlement>[1]['store'],
+  run: RunOptions,
 ): Promise<ReconcileReport> {
   const file = path.resolve(io.cwd, parsed.positionals[0] as string);
   const from = dateOption(parsed, 'from');
@@ -87,25 +126,29 @@ async function settlementReport(
   if ((from === undefined) !== (to === undefined)) throw new CliUsageError('give both --from and --to, or neither.');
   const mapping = await readMapping(stringOption(parsed, 'mapping'), io);
   const delimiter = delimiterOf(parsed);
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    await access(file);
   } catch (error) {
     throw new CliRuntimeError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
   }
   progress(io, `Reconciling ${file} with the ${store.name} store…`);
   let shown = 0;
-  return reconcileSettlement(text, {
-    store,
-    ...(mapping ? { mapping } : {}),
-    ...(delimiter ? { delimiter } : {}),
-    ...(from && to ? { period: { from, to } } : {}),
-    onProgress: ({ compared, total }) => {
-      if (compared !== total && compared - shown < 1000) return;
-      shown = compared;
-      progress(io, `  compared ${compared}/${total} row(s)`);
+  // Streamed from the file: a failure midway rejects with settlement_stream_failed, never a partial report.
+  return reconcileSettlement(
+    { path: file },
+    {
+      store,
+      ...(mapping ? { mapping } : {}),
+      ...(delimiter ? { delimiter } : {}),
+      ...(from && to ? { period: { from, to } } : {}),
+      ...run,
+      onProgress: ({ compared, total }) => {
+        if (compared !== total && compared - shown < 1000) return;
+        shown = compared;
+        progress(io, `  compared ${compared}/${total} row(s)`);
+      },
     },
-  });
+  );
 }
 
 /** `reconcile`: compare the store with a settlement file or with the search API. */
@@ -123,6 +166,7 @@ export const reconcileCommand: CliCommand = {
         api: { type: 'boolean' },
         since: { type: 'string' },
         'batch-size': { type: 'string' },
+        format: { type: 'string' },
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
       },
@@ -135,15 +179,22 @@ export const reconcileCommand: CliCommand = {
     const api = parsed.values.api === true;
     if (api === (parsed.positionals.length === 1))
       throw new CliUsageError('give a settlement CSV file or --api (not both).');
-    if (parsed.values.json && parsed.values.csv) throw new CliUsageError('choose one of --json and --csv.');
+    const format = formatOf(parsed);
     const spec = storeSpec(parsed, io);
-    const batchSize = intOption(parsed, 'batch-size', 50, 1, 100);
+    // The upper bound is the client's search batch size, checked by reconcileWithApi (config_invalid).
+    const batchSize =
+      stringOption(parsed, 'batch-size') === undefined ? undefined : intOption(parsed, 'batch-size', 50, 1, 500);
     const since = dateOption(parsed, 'since');
     const client = api ? await providerFromEnv(io) : null;
     const opened = await openStore(spec, io);
+    const writer: ReportWriter | null =
+      format === 'csv' || format === 'ndjson'
+        ? createReportWriter({ format, to: stdoutDestination(io), end: false })
+        : null;
+    const run: RunOptions = { items: KEEP[format], ...(writer ? { onItem: writer.write } : {}) };
     let report: ReconcileReport;
     try {
-      if (client === null) report = await settlementReport(parsed, io, opened.store);
+      if (client === null) report = await settlementReport(parsed, io, opened.store, run);
       else {
         const through = client.provider === 'dlocal' ? "dLocal's payments API" : "PagoEfectivo's search API";
         progress(io, `Reconciling the ${opened.store.name} store with ${through}…`);
@@ -151,18 +202,23 @@ export const reconcileCommand: CliCommand = {
           codes: createCashCodes({ provider: client, store: opened.store }),
           client,
           store: opened.store,
-          batchSize,
+          ...(batchSize === undefined ? {} : { batchSize }),
           ...(since ? { since } : {}),
+          ...run,
           onProgress: ({ checked, batches }) =>
             progress(io, `  checked ${checked} code(s) in ${batches} search call(s)`),
         });
       }
+      if (writer) await writer.finish(report);
+    } catch (error) {
+      // Output already streamed ends with an explicit "incomplete" marker; the error goes to stderr (exit 3).
+      if (writer && writer.written > 0) await writer.abort(error).catch(() => undefined);
+      throw error;
     } finally {
       await opened.close();
     }
-    if (parsed.values.json) io.stdout(JSON.stringify(reportToJSON(report), null, 2));
-    else if (parsed.values.csv) io.stdout(reportToCsv(report));
-    else io.stdout(summarizeReport(report));
+    if (format === 'json') io.stdout(JSON.stringify(reportToJSON(report), null, 2));
+    else if (format === 'summary') io.stdout(summarizeReport(report));
     return report.findings === 0 ? EXIT_CODES.ok : EXIT_CODES.findings;
   },
 };
