@@ -88,6 +88,14 @@ export function reportToCsv(report: ReconcileReport): string {
 export function reportToJSON(report: ReconcileReport): ReconcileReportJSON {
   return {
     format: 'pagoefectivo-kit/reconcile-report@1',
+    ...reportFieldsToJSON(report),
+    items: report.items.map(itemToJSON),
+  };
+}
+
+/** Everything of the report but its items, JSON-ready (shared with the NDJSON writer's summary line). */
+export function reportFieldsToJSON(report: ReconcileReport): Omit<ReconcileReportJSON, 'format' | 'items'> {
+  return {
     source: report.source,
     startedAt: report.startedAt.toISOString(),
     finishedAt: report.finishedAt.toISOString(),
@@ -96,7 +104,6 @@ export function reportToJSON(report: ReconcileReport): ReconcileReportJSON {
     counts: report.counts,
     totals: report.totals,
     notes: report.notes,
-    items: report.items.map(itemToJSON),
   };
 }
 

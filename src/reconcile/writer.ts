@@ -1,6 +1,6 @@
 import { isPagoEfectivoKitError, ValidationError } from '../errors.js';
 import { type ReportDestination, type Sink, toSink } from './_destination.js';
-import { CSV_COLUMNS, cell, csvRow, itemToJSON } from './report.js';
+import { CSV_COLUMNS, cell, csvRow, itemToJSON, reportFieldsToJSON } from './report.js';
 import type { ReconcileItem, ReconcileReport } from './types.js';
 
 export type { NodeWritableLike, ReportDestination, WebWritableLike } from './_destination.js';
@@ -50,14 +50,7 @@ function summaryLine(report: ReconcileReport, written: number): string {
     format: REPORT_NDJSON_FORMAT,
     complete: true,
     items: written,
-    source: report.source,
-    startedAt: report.startedAt.toISOString(),
-    finishedAt: report.finishedAt.toISOString(),
-    period: report.period && { from: report.period.from.toISOString(), to: report.period.to.toISOString() },
-    findings: report.findings,
-    counts: report.counts,
-    totals: report.totals,
-    notes: report.notes,
+    ...reportFieldsToJSON(report),
   });
 }
 
