@@ -167,6 +167,10 @@ export type {
   SettleEventOptions,
   ListEventsFilter,
   EventPage,
+  StaleReservationsOptions,
+  PurgeOptions,
+  LogPageOptions,
+  LogPage,
 } from './storage/contract.js';
 export {
   cloneCode,

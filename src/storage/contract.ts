@@ -142,6 +142,39 @@ export interface CodePage {
   nextCursor: string | null;
 }
 
+/** Options of {@link CashCodeStore.listStaleReservations}. */
+export interface StaleReservationsOptions {
+  /** Reservations whose lease ended at or before this instant (or that have no lease) are stale. */
+  now: Date;
+  /** At most this many codes (1–1000). */
+  limit: number;
+}
+
+/** Options of {@link CashCodeStore.purgeExpired}. */
+export interface PurgeOptions {
+  /** Delete at most this many expired keys in this call (1–100000); call again while it returns `limit`. */
+  limit?: number;
+}
+
+/** Options of {@link CashCodeStore.readLogPage} (and `CashCodes.history` with paging). */
+export interface LogPageOptions {
+  /** Page size (1–1000). */
+  limit: number;
+  /**
+   * Opaque cursor from the previous page's `nextCursor`: this page holds the entries written before
+   * it. Omitted or `null`: the newest `limit` entries.
+   */
+  before?: string | null;
+}
+
+/** A page of a lifecycle log (see {@link CashCodeStore.readLogPage}). */
+export interface LogPage {
+  /** Entries of this page, oldest first. */
+  entries: LifecycleEntry[];
+  /** Pass as `before` for the page of older entries; `null` when this page reaches the first entry. */
+  nextCursor: string | null;
+}
+
 /**
  * The storage contract of pagoefectivo-kit.
  *
@@ -185,6 +218,15 @@ export interface CashCodeStore {
    * Rejects, writing nothing, like {@link updateCode} for a wrong version, order or CIP change.
    */
   commitCode(commit: CodeCommit): Promise<boolean>;
+
+  /**
+   * Optional: several independent {@link commitCode}s in one round trip (PostgreSQL: one transaction),
+   * so a sweep writes each batch with one commit. Each commit is judged on its own exactly as
+   * `commitCode` judges it (a version mismatch answers `false` for that one and writes nothing of it;
+   * the others still land); answers in the order given. Safe to re-execute. Rejects, writing nothing
+   * of the batch, when a commit is malformed or the backend fails; the caller then retries them one by one.
+   */
+  commitCodes?(commits: readonly CodeCommit[]): Promise<boolean[]>;
 
   /**
    * Append lifecycle entries and add outbox events together, atomically, with no change of a code
@@ -296,6 +338,28 @@ export interface CashCodeStore {
 
   /** The lifecycle log of a subject (a code id or `cip:<number>`), oldest first. */
   readLog(subject: string): Promise<LifecycleEntry[]>;
+
+  /**
+   * Optional (every built-in store has it): one page of a subject's lifecycle log, newest page first,
+   * entries oldest first within the page, read from an index so its cost grows with `limit`, not with
+   * the log. Rejects with a `ValidationError` on a limit outside 1–1000 or a cursor this store did not
+   * return for this subject. Without it, `CashCodes.history` pages over {@link readLog}.
+   */
+  readLogPage?(subject: string, options: LogPageOptions): Promise<LogPage>;
+
+  /**
+   * Optional (every built-in store has it): up to `limit` codes in status `reserving` whose lease ended
+   * at or before `now` (or that have none), oldest lease first, from an index (never a scan of every
+   * code). The sweeper releases them; without it, it pages `listCodes({ statuses: ['reserving'] })`.
+   */
+  listStaleReservations?(options: StaleReservationsOptions): Promise<CashCode[]>;
+
+  /**
+   * Optional: delete expired keys (`consumeOnce` markers, values, hit counters), at most
+   * `options.limit` in one call, and answer how many were deleted. Safe to run from several workers at
+   * once and to re-execute. The sweeper calls it with its `purgeLimit` so key storage stays bounded.
+   */
+  purgeExpired?(options?: PurgeOptions): Promise<number>;
 }
 
 /** Copy a code so a store never shares mutable objects with its callers. */

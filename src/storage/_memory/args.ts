@@ -7,8 +7,11 @@ import type {
   CodeCommit,
   ListCodesFilter,
   ListEventsFilter,
+  LogPageOptions,
+  PurgeOptions,
   RecordBatch,
   SettleEventOptions,
+  StaleReservationsOptions,
 } from '../contract.js';
 
 // Argument checks shared by the operations of a store. They hold no state and know no backend, so any
@@ -254,4 +257,70 @@ export function resolveListFilter(filter: ListCodesFilter = {}): ResolvedListFil
     afterId = cursor.slice(CURSOR_PREFIX.length);
   }
   return { statuses, updatedSince: since, limit, afterId };
+}
+
+/** Validate `listStaleReservations` options: a valid `now`, a limit of 1–1000. Returns epoch ms and the limit. */
+export function checkStaleReservations(options: StaleReservationsOptions): { cutoff: number; limit: number } {
+  const limit = checkPositiveInt(options?.limit, 'listStaleReservations', 'limit');
+  if (limit > MAX_PAGE_SIZE) {
+    throw invalid('listStaleReservations', 'limit', `must be at most ${MAX_PAGE_SIZE}, got ${limit}.`);
+  }
+  const cutoff = checkDate(options.now, 'listStaleReservations', 'now').getTime();
+  return { cutoff, limit };
+}
+
+/** Most keys one `purgeExpired` call deletes. */
+export const MAX_PURGE_BATCH = 100_000;
+
+/** Validate `purgeExpired` options: `null` when no limit was given, else 1–100000. */
+export function checkPurge(options: PurgeOptions | undefined): number | null {
+  if (options === undefined || options.limit === undefined) return null;
+  const limit = checkPositiveInt(options.limit, 'purgeExpired', 'limit');
+  if (limit > MAX_PURGE_BATCH) throw invalid('purgeExpired', 'limit', `must be at most ${MAX_PURGE_BATCH}, got ${limit}.`);
+  return limit;
+}
+
+const LOG_CURSOR_PREFIX = 'log1.';
+
+/**
+ * The cursor of a log page: the page before it ends just before `position` (a store's own ordering
+ * number of the entry). It names the store and the subject, so a cursor from another store or another
+ * subject is refused instead of silently paging the wrong log.
+ */
+export function encodeLogCursor(store: string, subject: string, position: number): string {
+  // No Buffer or btoa: the memory store runs in workerd, browsers and Deno too.
+  return `${LOG_CURSOR_PREFIX}${encodeURIComponent(JSON.stringify([store, subject, position]))}`;
+}
+
+/** Validate `readLogPage` arguments; `before` is the decoded position or `null` for the newest page. */
+export function checkLogPage(
+  store: string,
+  subject: string,
+  options: LogPageOptions,
+): { subject: string; limit: number; before: number | null } {
+  checkKey(subject, 'readLogPage', 'subject');
+  const limit = checkPositiveInt(options?.limit, 'readLogPage', 'limit');
+  if (limit > MAX_PAGE_SIZE) throw invalid('readLogPage', 'limit', `must be at most ${MAX_PAGE_SIZE}, got ${limit}.`);
+  const cursor: unknown = options.before;
+  if (cursor === undefined || cursor === null) return { subject, limit, before: null };
+  const refused = () =>
+    invalid('readLogPage', 'before', 'is not a cursor this store returned for this subject; pass the previous nextCursor.');
+  if (typeof cursor !== 'string' || !cursor.startsWith(LOG_CURSOR_PREFIX)) throw refused();
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(decodeURIComponent(cursor.slice(LOG_CURSOR_PREFIX.length)));
+  } catch {
+    throw refused();
+  }
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== 3 ||
+    decoded[0] !== store ||
+    decoded[1] !== subject ||
+    typeof decoded[2] !== 'number' ||
+    !Number.isSafeInteger(decoded[2])
+  ) {
+    throw refused();
+  }
+  return { subject, limit, before: decoded[2] };
 }
