@@ -276,7 +276,8 @@ export const MAX_PURGE_BATCH = 100_000;
 export function checkPurge(options: PurgeOptions | undefined): number | null {
   if (options === undefined || options.limit === undefined) return null;
   const limit = checkPositiveInt(options.limit, 'purgeExpired', 'limit');
-  if (limit > MAX_PURGE_BATCH) throw invalid('purgeExpired', 'limit', `must be at most ${MAX_PURGE_BATCH}, got ${limit}.`);
+  if (limit > MAX_PURGE_BATCH)
+    throw invalid('purgeExpired', 'limit', `must be at most ${MAX_PURGE_BATCH}, got ${limit}.`);
   return limit;
 }
 
@@ -304,7 +305,11 @@ export function checkLogPage(
   const cursor: unknown = options.before;
   if (cursor === undefined || cursor === null) return { subject, limit, before: null };
   const refused = () =>
-    invalid('readLogPage', 'before', 'is not a cursor this store returned for this subject; pass the previous nextCursor.');
+    invalid(
+      'readLogPage',
+      'before',
+      'is not a cursor this store returned for this subject; pass the previous nextCursor.',
+    );
   if (typeof cursor !== 'string' || !cursor.startsWith(LOG_CURSOR_PREFIX)) throw refused();
   let decoded: unknown;
   try {
