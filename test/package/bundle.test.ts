@@ -33,6 +33,9 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   // Type-only imports of mysql2: the adapter itself never loads the driver.
   './storage/mysql': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE, 'ofetch'],
   './reconcile': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE],
+  // Doctor and certify get the store and provider from the caller; the PDF report loads on demand.
+  './ops': [...OTEL, ...DRIVERS, ...TIMEZONE],
+  './providers/dlocal': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE, 'ofetch', 'tweetnacl'],
 };
 
 async function bundledPackages(source: string): Promise<Set<string>> {
@@ -112,6 +115,14 @@ describe('package surface', () => {
     const { packages, modules } = await eagerGraph(ENTRIES[subpath] as string);
     expect(modules.size).toBeGreaterThan(0);
     expect(packages.has('valibot')).toBe(false);
+  });
+
+  it('loads the certification PDF stack of /ops only on first use', async () => {
+    const { packages, modules } = await eagerGraph(ENTRIES['./ops'] as string);
+    expect(modules.size).toBeGreaterThan(0);
+    expect([...packages].filter((name) => PDF.includes(name))).toEqual([]);
+    // …but the PDF renderer is still reachable through import(), not removed.
+    expect((await bundledPackages(ENTRIES['./ops'] as string)).has('pdf-lib')).toBe(true);
   });
 
   it('loads node:crypto on first use, not at import, in the Node HMAC seam', async () => {
