@@ -5,8 +5,8 @@
  */
 import { afterEach, beforeEach, describe, it } from 'vitest';
 import { createPagoEfectivoClient } from '../../src/client/index.js';
-import { createDlocalProvider } from '../../src/providers/dlocal/index.js';
 import { createFakeDlocal, createFakePagoEfectivo, describeProviderConformance } from '../../src/testing/index.js';
+import { fakeDlocalProvider } from './_setup.js';
 
 const api = { describe, it, beforeEach, afterEach };
 
@@ -30,15 +30,7 @@ describeProviderConformance(
   'dlocal',
   () => {
     const fake = createFakeDlocal();
-    const { login, transKey, secretKey } = fake.credentials;
-    const provider = createDlocalProvider({
-      login,
-      transKey,
-      secretKey,
-      environment: 'sandbox',
-      baseUrl: fake.baseUrl,
-      fetch: fake.fetch,
-    });
+    const provider = fakeDlocalProvider(fake, { clock: false });
     return {
       provider,
       payer: { email: 'buyer@example.pe', firstName: 'Ana', lastName: 'Quispe', documentNumber: '45678912' },

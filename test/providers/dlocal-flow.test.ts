@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCashCodes } from '../../src/codes/index.js';
 import type { CodeEvent } from '../../src/model/events.js';
-import { createDlocalProvider, createDlocalWebhookHandler } from '../../src/providers/dlocal/index.js';
+import { createDlocalProvider } from '../../src/providers/dlocal/index.js';
 import { reconcileWithApi } from '../../src/reconcile/index.js';
 import { postgresStore } from '../../src/storage/adapters/postgres.js';
 import type { CashCodeStore } from '../../src/storage/contract.js';
@@ -15,6 +15,7 @@ import { memoryStore } from '../../src/storage/memory.js';
 import { createFakeDlocal, type FakeDlocal } from '../../src/testing/index.js';
 import { renderVoucher } from '../../src/voucher/index.js';
 import { generateVoucherKeys } from '../../src/voucher/token.js';
+import { dlocalService } from './_setup.js';
 
 const url = process.env.PAGOEFECTIVO_KIT_TEST_POSTGRES_URL;
 const pools: pg.Pool[] = [];
@@ -31,20 +32,7 @@ afterAll(async () => {
 const payer = { email: 'pedro@example.com', firstName: 'Pedro', lastName: 'Gomez', documentNumber: '27662162' };
 
 function setup(fake: FakeDlocal, store: CashCodeStore, events: CodeEvent[] = []) {
-  const { login, transKey, secretKey } = fake.credentials;
-  const provider = createDlocalProvider({
-    login,
-    transKey,
-    secretKey,
-    environment: 'sandbox',
-    baseUrl: fake.baseUrl,
-    fetch: fake.fetch,
-    now: fake.now,
-  });
-  const codes = createCashCodes({ provider, store, now: fake.now, onEvent: (event) => void events.push(event) });
-  const handler = createDlocalWebhookHandler({ login, secretKey, codes, store });
-  fake.setWebhookTarget({ handler });
-  return { provider, codes, handler };
+  return dlocalService(fake, store, events);
 }
 
 async function quickstart(store: CashCodeStore): Promise<void> {

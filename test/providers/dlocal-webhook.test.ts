@@ -11,33 +11,22 @@ import { createCashCodes } from '../../src/codes/index.js';
 import type { CodeEvent } from '../../src/model/events.js';
 import {
   createDlocalProvider,
-  createDlocalWebhookHandler,
   parseDlocalPayment,
   verifyDlocalNotification,
 } from '../../src/providers/dlocal/index.js';
 import { memoryStore } from '../../src/storage/memory.js';
 import { createFakeDlocal, type FakeDlocalOptions } from '../../src/testing/index.js';
 import { toNodeListener } from '../../src/webhooks/node.js';
+import { dlocalService } from './_setup.js';
 
 const payer = { email: 'ana@example.com', firstName: 'Ana', documentNumber: '20123456789' };
 
 function setup(fakeOptions: FakeDlocalOptions = {}) {
   const fake = createFakeDlocal({ start: new Date('2026-03-02T15:00:00Z'), ...fakeOptions });
-  const { login, transKey, secretKey } = fake.credentials;
+  const { login, secretKey } = fake.credentials;
   const store = memoryStore();
   const events: CodeEvent[] = [];
-  const provider = createDlocalProvider({
-    login,
-    transKey,
-    secretKey,
-    environment: 'sandbox',
-    baseUrl: fake.baseUrl,
-    fetch: fake.fetch,
-    now: fake.now,
-  });
-  const codes = createCashCodes({ provider, store, now: fake.now, onEvent: (event) => void events.push(event) });
-  const handler = createDlocalWebhookHandler({ login, secretKey, codes, store });
-  fake.setWebhookTarget({ handler });
+  const { codes, handler } = dlocalService(fake, store, events);
   const sign = (body: string, xDate = fake.now().toISOString()) => ({
     'X-Date': xDate,
     'X-Login': login,
