@@ -70,7 +70,9 @@ export function typedStore(store: CashCodeStore): CashCodeStore {
     'countEvents',
     'redriveEvent',
   ] as const;
-  for (const method of methods) {
+  // Optional methods stay absent when the store lacks them: callers test for them to pick a fallback.
+  const optional = ['readLogPage', 'listStaleReservations', 'purgeExpired', 'commitCodes'] as const;
+  for (const method of [...methods, ...optional.filter((name) => typeof store[name] === 'function')]) {
     const original = store[method] as (...args: unknown[]) => Promise<unknown>;
     wrapped[method] = async (...args: unknown[]): Promise<unknown> => {
       try {
