@@ -70,7 +70,7 @@ export function typedStore(store: CashCodeStore): CashCodeStore {
     'countEvents',
     'redriveEvent',
   ] as const;
-  // Optional methods stay absent when the store lacks them: callers test for them to pick a fallback.
+  // Optional methods are passed on only when the store has them: the service checks for them.
   const optional = ['readLogPage', 'listStaleReservations', 'purgeExpired', 'commitCodes'] as const;
   for (const method of [...methods, ...optional.filter((name) => typeof store[name] === 'function')]) {
     const original = store[method] as (...args: unknown[]) => Promise<unknown>;
