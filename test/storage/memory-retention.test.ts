@@ -137,10 +137,18 @@ describe('memoryStore({ retainFinalMs }).prune()', () => {
 
   it('prunes at most `limit` per call, oldest update first', async () => {
     const { store, time, codes } = await seeded();
-    time.advance(30 * DAY);
+    // The paid code becomes the most recently updated one: it goes last.
+    const paid = codes.get('paid')!;
+    time.advance(DAY);
+    const touched = { ...paid, version: 2, updatedAt: new Date(time.now()), metadata: { note: 'refunded?' } };
+    expect(await store.updateCode(touched, 1)).toBe(true);
+    time.advance(30 * DAY - 1);
     expect(store.prune({ limit: 2 }).codes).toBe(2);
-    expect(await store.getCode(codes.get('paid')!.id)).toBeNull();
-    expect(store.prune({ limit: 100 }).codes).toBe(3);
+    expect(store.prune({ limit: 2 }).codes).toBe(2);
+    expect(await store.getCode(paid.id)).toEqual(touched);
+    time.advance(1);
+    expect(store.prune({ limit: 100 }).codes).toBe(1);
+    expect(await store.getCode(paid.id)).toBeNull();
     expect(() => store.prune({ limit: 0 })).toThrow(expect.objectContaining({ code: 'validation_failed' }));
   });
 
