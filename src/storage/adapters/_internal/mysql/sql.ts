@@ -170,8 +170,19 @@ export function keyStatements(
     counterRead: `SELECT \`count\`, reset_at, counted FROM ${p}counters WHERE \`key\` = ?`,
     purgeKeys: `DELETE FROM ${p}keys WHERE expires_at <= ${NOW_MS}`,
     purgeCounters: `DELETE FROM ${p}counters WHERE reset_at <= ${NOW_MS}`,
-    // Bounded purges take the rows that expired first, walking the expiry index (value: the limit).
-    purgeSomeKeys: `DELETE FROM ${p}keys WHERE expires_at <= ${NOW_MS} ORDER BY expires_at LIMIT ?`,
-    purgeSomeCounters: `DELETE FROM ${p}counters WHERE reset_at <= ${NOW_MS} ORDER BY reset_at LIMIT ?`,
+    // Bounded purges take the rows that expired first. A DELETE takes no index hint, and on a table
+    // of expired rows the optimizer would scan and sort all of them for `ORDER BY … LIMIT`: the rows
+    // are picked by a derived table that walks the expiry index and stops at the limit (value), then
+    // deleted by primary key.
+    purgeSomeKeys: `
+      DELETE k FROM ${p}keys k
+      JOIN (SELECT kind, \`key\` FROM ${p}keys FORCE INDEX (keys_expiry_idx)
+            WHERE expires_at <= ${NOW_MS} ORDER BY expires_at LIMIT ?) d
+        ON d.kind = k.kind AND d.\`key\` = k.\`key\``,
+    purgeSomeCounters: `
+      DELETE c FROM ${p}counters c
+      JOIN (SELECT \`key\` FROM ${p}counters FORCE INDEX (counters_reset_idx)
+            WHERE reset_at <= ${NOW_MS} ORDER BY reset_at LIMIT ?) d
+        ON d.\`key\` = c.\`key\``,
   };
 }
