@@ -181,7 +181,10 @@ if (!url) {
         expect(step.key, shown).not.toBeNull();
         if (!sorts) expect(String(step.Extra ?? ''), shown).not.toContain('filesort');
       }
-      expect(steps.some((step) => index.test(String(step.key))), shown).toBe(true);
+      expect(
+        steps.some((step) => index.test(String(step.key))),
+        shown,
+      ).toBe(true);
     });
   });
 

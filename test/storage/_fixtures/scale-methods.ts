@@ -251,7 +251,7 @@ export function describeScaleMethods(name: string, rig: () => Promise<ScaleRig>)
       expect(await store.readLog(b!.id)).toEqual([]);
       expect(await store.countEvents('pending')).toBe(2);
       // A commit of the batch already superseded: the code moved on, so it is stale now.
-      const later = commitOf(batch[0]!.code, { status: 'expired', metadata: { n: 1 } }, 'w-a2');
+      const later = commitOf(batch[0]!.code, { status: 'expired', metadata: { n: '1' } }, 'w-a2');
       expect(await store.commitCodes([later, batch[0]!])).toEqual([true, false]);
       expect(await store.commitCodes([])).toEqual([]);
     });
