@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CashCode } from '../../src/model/code.js';
+import { checkStore } from '../../src/ops/doctor/store.js';
 import {
   type ListShape,
   listCodesSql,
@@ -235,6 +236,14 @@ if (!url) {
         details: { reason: 'schema_outdated', found: 1, required: MYSQL_SCHEMA_VERSION },
       });
 
+      // The doctor's store check reads the schema version through the store: "not migrated", with the fix.
+      const before = await checkStore({ environment: 'production', store: outdated });
+      expect(before.find((check) => check.id === 'store_reachable')).toMatchObject({
+        status: 'fail',
+        message: expect.stringContaining('not migrated'),
+        fix: expect.stringContaining('migrate()'),
+      });
+
       const many = Array.from({ length: 4 }, () => newPool(1));
       await Promise.all(many.map((each) => mysqlStore(each, { tablePrefix: prefix }).migrate()));
       const [versions] = await pool.query(`SELECT version FROM ${prefix}schema_migrations ORDER BY version`);
@@ -253,6 +262,8 @@ if (!url) {
       const page = await store.readLogPage(paid.id, { limit: 2 });
       expect(page.entries.map((entry) => entry.data.n)).toEqual([3, 4]);
       expect((await store.readLogPage(paid.id, { limit: 5, before: page.nextCursor })).entries).toHaveLength(3);
+      const after = await checkStore({ environment: 'production', store });
+      expect(after.find((check) => check.id === 'store_reachable')).toMatchObject({ status: 'ok' });
       // Done is done: another migrate() changes nothing.
       await store.migrate();
       expect((await pool.query(`SELECT COUNT(*) AS n FROM ${prefix}schema_migrations`))[0]).toEqual([{ n: 2 }]);

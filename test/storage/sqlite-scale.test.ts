@@ -23,6 +23,7 @@ import { migrateSqlite } from '../../src/storage/adapters/_internal/sqlite/schem
 import { SQLITE_STORE_SCHEMA_VERSION, sqliteStore } from '../../src/storage/adapters/sqlite.js';
 import { sampleCode } from './_fixtures/records.js';
 import { describeScaleMethods } from './_fixtures/scale-methods.js';
+import { startWorkers } from './_fixtures/workers.js';
 
 const P = 'pagoefectivo_';
 const dir = mkdtempSync(join(tmpdir(), 'pek-sqlite-scale-'));
@@ -168,7 +169,10 @@ describe('sqlite schema v3: upgrades a v2 file in place', () => {
     }
     db.close();
 
-    // Two connections open the upgraded file one after the other: v3 is applied once.
+    // Four processes open the v2 file at once (each store upgrades on open), then two more connections
+    // one after the other: v3 is applied exactly once.
+    const workers = await startWorkers(4, { kind: 'sqlite', file, prefix: P });
+    await workers.stop();
     const first = new Database(file);
     const store = sqliteStore(first, { now: () => now });
     const second = new Database(file);
