@@ -12,6 +12,7 @@ import type { CashCode } from '../../src/model/code.js';
 import { checkStore } from '../../src/ops/doctor/store.js';
 import {
   type ListShape,
+  legacyReservationsSql,
   listCodesSql,
   listCodesValues,
   logPageSql,
@@ -129,6 +130,13 @@ if (!url) {
         text: staleReservationsSql(P),
         values: [base + 10 ** 6, 50],
         index: /codes_reserve_idx/,
+        sorts: false,
+      },
+      {
+        name: 'listStaleReservations (rows of 0.2 processes)',
+        text: legacyReservationsSql(P),
+        values: [],
+        index: /codes_status_idx/,
         sorts: false,
       },
       {
@@ -257,6 +265,32 @@ if (!url) {
       ]);
       const store = mysqlStore(pool, { tablePrefix: prefix });
       expect(await store.listStaleReservations({ now: new Date(now), limit: 10 })).toEqual([unleased, leased]);
+      // A 0.2 process still running during the upgrade writes reservations without reserve_until: the
+      // stale one is listed in lease order, the live one is not.
+      const straggler = sampleCode({ id: 'code-straggler', leaseUntil: new Date(now - 7000) });
+      const running = sampleCode({ id: 'code-running', leaseUntil: new Date(now + 7000) });
+      for (const c of [straggler, running]) {
+        await pool.query(
+          `INSERT INTO ${prefix}codes (id, order_id, status, version, cip, expires_at, updated_at, data)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            c.id,
+            c.orderId,
+            c.status,
+            c.version,
+            c.cip,
+            c.expiresAt.getTime(),
+            c.updatedAt.getTime(),
+            JSON.stringify(c),
+          ],
+        );
+      }
+      expect(await store.listStaleReservations({ now: new Date(now), limit: 10 })).toEqual([
+        unleased,
+        straggler,
+        leased,
+      ]);
+      expect(await store.listStaleReservations({ now: new Date(now), limit: 2 })).toEqual([unleased, straggler]);
       expect(await store.getCodeByCip('2401557')).toEqual(paid);
       expect((await store.listCodes({ statuses: ['paid'] })).codes).toEqual([paid]);
       const page = await store.readLogPage(paid.id, { limit: 2 });

@@ -14,6 +14,7 @@ import { purgeCountersSql, purgeKeysSql } from '../../src/storage/adapters/_inte
 import {
   dueCodesSql,
   type ListShape,
+  legacyReservationsSql,
   listCodesShapes,
   listCodesSql,
   staleReservationsSql,
@@ -94,6 +95,12 @@ describe('sqlite at scale: every sweep, listing and log-page statement reads an 
   const cases: { name: string; text: string; index: string; sorts: boolean }[] = [
     { name: 'claimExpired (sweep)', text: dueCodesSql(P), index: 'codes_due_idx', sorts: false },
     { name: 'listStaleReservations', text: staleReservationsSql(P), index: 'codes_reserve_idx', sorts: false },
+    {
+      name: 'listStaleReservations (rows of 0.2 processes)',
+      text: legacyReservationsSql(P),
+      index: 'codes_reserve_idx',
+      sorts: false,
+    },
     { name: 'readLogPage (newest)', text: logPageSql(P, false), index: 'log_subject_idx', sorts: false },
     { name: 'readLogPage (before)', text: logPageSql(P, true), index: 'log_subject_idx', sorts: false },
     { name: 'purgeExpired (keys)', text: purgeKeysSql(P), index: 'keys_expiry_idx', sorts: false },
@@ -129,10 +136,10 @@ describe('sqlite schema v3: upgrades a v2 file in place', () => {
     const file = join(dir, 'v2.db');
     const db = new Database(file);
     migrateSqlite(db, P, now, 2);
-    const insert = db.prepare(
-      `INSERT INTO ${P}codes (id, order_id, status, version, cip, expires_at, updated_at, write_id, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    // A code row as 0.2 (schema v2) writes it: no reserve_until.
+    const v2Insert = `INSERT INTO ${P}codes (id, order_id, status, version, cip, expires_at, updated_at, write_id, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    const insert = db.prepare(v2Insert);
     const leased = sampleCode({ id: 'code-leased', leaseUntil: new Date(now - 5000) });
     const unleased = sampleCode({ id: 'code-unleased', leaseUntil: null });
     const live = sampleCode({ id: 'code-live', leaseUntil: new Date(now + 60_000) });
@@ -188,6 +195,36 @@ describe('sqlite schema v3: upgrades a v2 file in place', () => {
       { id: 'code-unleased', reserve_until: 0 },
     ]);
     expect(await store.listStaleReservations({ now: new Date(now), limit: 10 })).toEqual([unleased, leased]);
+    // A 0.2 process still running during the upgrade writes a reservation without reserve_until: listed too.
+    const late = first.prepare(v2Insert);
+    const straggler = sampleCode({ id: 'code-straggler', leaseUntil: new Date(now - 7000) });
+    const { id, orderId, status, version, cip, expiresAt, updatedAt } = straggler;
+    late.run(
+      id,
+      orderId,
+      status,
+      version,
+      cip,
+      expiresAt.getTime(),
+      updatedAt.getTime(),
+      null,
+      JSON.stringify(straggler),
+    );
+    const running = sampleCode({ id: 'code-running', leaseUntil: new Date(now + 7000) });
+    const r = running;
+    late.run(
+      r.id,
+      r.orderId,
+      r.status,
+      r.version,
+      r.cip,
+      r.expiresAt.getTime(),
+      r.updatedAt.getTime(),
+      null,
+      JSON.stringify(r),
+    );
+    expect(await store.listStaleReservations({ now: new Date(now), limit: 10 })).toEqual([unleased, straggler, leased]);
+    expect(await store.listStaleReservations({ now: new Date(now), limit: 2 })).toEqual([unleased, straggler]);
     expect(await store.getCodeByCip('2401557')).toEqual(paid);
     expect((await store.listCodes({ statuses: ['paid'] })).codes).toEqual([paid]);
     const page = await store.readLogPage(paid.id, { limit: 2 });

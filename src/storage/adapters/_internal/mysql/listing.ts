@@ -64,6 +64,20 @@ export const staleReservationsSql = (p: string): string =>
    WHERE reserve_until <= ? AND status = 'reserving'
    ORDER BY reserve_until, id LIMIT ?`;
 
+/**
+ * Reserving codes with no `reserve_until`: written by a 0.2 process (which knows nothing of the column)
+ * during a rolling upgrade. Their lease is read from the document; they are few (creations in flight),
+ * found through `(status, id)`, since the NULL end of `codes_reserve_idx` holds every other code.
+ */
+export const legacyReservationsSql = (p: string): string =>
+  `SELECT data FROM ${p}codes FORCE INDEX (codes_status_idx) WHERE status = 'reserving' AND reserve_until IS NULL`;
+
+/** A stale reservation's place in lease order: no lease first, then by lease end, then by id. */
+function byLease(a: CashCode, b: CashCode): number {
+  const lease = (code: CashCode): number => code.leaseUntil?.getTime() ?? Number.NEGATIVE_INFINITY;
+  return lease(a) - lease(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /** One page of a subject's log, newest first, from the (subject, seq) index; `older` adds `seq < ?`. */
 export const logPageSql = (p: string, older: boolean): string =>
   `SELECT seq, entry FROM ${p}log FORCE INDEX (log_subject_idx)
@@ -93,7 +107,11 @@ export function createMysqlListing(db: MysqlAccess, prefix: string): MysqlListin
 
     async listStaleReservations(options) {
       const { cutoff, limit } = checkStaleReservations(options);
-      return decode(await db.query(staleReservationsSql(prefix), [cutoff, limit]));
+      const older = decode(await db.query(legacyReservationsSql(prefix))).filter(
+        (code) => code.leaseUntil === null || code.leaseUntil.getTime() <= cutoff,
+      );
+      const listed = decode(await db.query(staleReservationsSql(prefix), [cutoff, limit]));
+      return older.length === 0 ? listed : [...older, ...listed].sort(byLease).slice(0, limit);
     },
 
     async readLogPage(subject, options) {

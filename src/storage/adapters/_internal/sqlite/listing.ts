@@ -62,6 +62,25 @@ export const staleReservationsSql = (p: string): string =>
    ORDER BY c.reserve_until, c.id LIMIT @limit`;
 
 /**
+ * Reserving codes with no `reserve_until`: written by a 0.2 process (which knows nothing of the column)
+ * during a rolling upgrade. Their lease is read from the document; they are few (creations in flight)
+ * and sit at the NULL end of the same partial index.
+ */
+export const legacyReservationsSql = (p: string): string =>
+  `SELECT ${CODE_COLUMNS} FROM ${p}codes c INDEXED BY ${p}codes_reserve_idx
+   WHERE c.status = 'reserving' AND c.reserve_until IS NULL`;
+
+/** A stale reservation's place in lease order: no lease first, then by lease end, then by id. */
+export function byLease(a: CashCode, b: CashCode): number {
+  const lease = (code: CashCode): number => code.leaseUntil?.getTime() ?? Number.NEGATIVE_INFINITY;
+  return lease(a) - lease(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Whether a code's creation lease ended at or before `cutoff` (or it has none). */
+export const leaseEnded = (code: CashCode, cutoff: number): boolean =>
+  code.leaseUntil === null || code.leaseUntil.getTime() <= cutoff;
+
+/**
  * claimExpired's statement. What this owner still holds comes first (a re-executed claim gets it
  * back), then due codes no one holds; each branch walks its own partial index and stops at the limit.
  * Parameters `@owner`, `@cutoff`, `@clock`, `@limit`.
@@ -102,6 +121,7 @@ export function createSqliteListing(db: SqliteDatabase, prefix: string): SqliteL
     return found;
   };
   const stale = db.prepare(staleReservationsSql(prefix)) as unknown as Statement;
+  const legacy = db.prepare(legacyReservationsSql(prefix)) as unknown as Statement;
 
   return {
     listCodes(filter) {
@@ -122,7 +142,9 @@ export function createSqliteListing(db: SqliteDatabase, prefix: string): SqliteL
     },
     listStaleReservations(options) {
       const { cutoff, limit } = checkStaleReservations(options);
-      return decode(stale.all({ cutoff, limit }));
+      const older = decode(legacy.all({})).filter((code) => leaseEnded(code, cutoff));
+      const listed = decode(stale.all({ cutoff, limit }));
+      return older.length === 0 ? listed : [...older, ...listed].sort(byLease).slice(0, limit);
     },
   };
 }
