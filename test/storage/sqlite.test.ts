@@ -216,7 +216,7 @@ describe('sqliteStore: schema v2 (atomic commits and the event outbox)', () => {
 
     const store = sqliteStore(db, { now: () => now });
     const versions = db.prepare('SELECT version FROM pagoefectivo_schema_migrations ORDER BY version').pluck().all();
-    expect(versions).toEqual([1, 2]);
+    expect(versions).toEqual([1, 2, 3]);
     expect(await store.getCode(old.id)).toEqual(old);
     expect(await store.getCodeByOrder(old.orderId)).toEqual(old);
     expect(await store.getCodeByCip(old.cip!)).toEqual(old);

@@ -15,9 +15,19 @@
  *
  * @module storage/mysql
  */
-import type { CashCodeStore } from '../contract.js';
+import type { CashCode } from '../../model/code.js';
+import { checkPurge } from '../_memory/args.js';
+import type {
+  CashCodeStore,
+  CodeCommit,
+  LogPage,
+  LogPageOptions,
+  PurgeOptions,
+  StaleReservationsOptions,
+} from '../contract.js';
 import { createMysqlCodeTable } from './_internal/mysql/codes.js';
 import { createMysqlKeyTable } from './_internal/mysql/keys.js';
+import { createMysqlListing } from './_internal/mysql/listing.js';
 import { type MysqlAccess, type MysqlPool, mysqlAccess } from './_internal/mysql/query.js';
 import { createMysqlRecords } from './_internal/mysql/records.js';
 import {
@@ -58,11 +68,18 @@ export interface MysqlStore extends CashCodeStore {
    * idempotent because MySQL commits DDL statement by statement).
    */
   migrate(): Promise<void>;
+  /** Several commits in one InnoDB transaction (see {@link CashCodeStore.commitCodes}). */
+  commitCodes(commits: readonly CodeCommit[]): Promise<boolean[]>;
+  /** One page of a subject's log, from the (subject, seq) index (see {@link CashCodeStore.readLogPage}). */
+  readLogPage(subject: string, options: LogPageOptions): Promise<LogPage>;
+  /** Stale reservations in lease order, from an index (see {@link CashCodeStore.listStaleReservations}). */
+  listStaleReservations(options: StaleReservationsOptions): Promise<CashCode[]>;
   /**
    * Delete expired dedupe markers, values and counters (they already read as absent) and return how
-   * many rows went. Run it now and then, for example after each sweeper pass.
+   * many rows went: every expired one, or at most `options.limit` (the ones that expired first; call
+   * again while it returns `limit`). The sweeper runs it with its `purgeLimit`.
    */
-  purgeExpired(): Promise<number>;
+  purgeExpired(options?: PurgeOptions): Promise<number>;
 }
 
 /** The table prefix used when none is given. */
@@ -136,12 +153,17 @@ export function mysqlStore(pool: MysqlPool, options: MysqlStoreOptions = {}): My
   const codes = createMysqlCodeTable(db, prefix);
   const keys = createMysqlKeyTable(db, prefix);
   const records = createMysqlRecords(db, prefix);
+  const listing = createMysqlListing(db, prefix);
   const op = <T>(operation: string, task: () => Promise<T>): Promise<T> => guard('mysql', operation, task);
 
   return {
-    ...guardedStore('mysql', codes, { ...keys, ...records }),
+    ...guardedStore('mysql', { ...codes, listCodes: listing.listCodes }, { ...keys, ...records }),
     tablePrefix: prefix,
     migrate: () => op('migrate', migrate),
-    purgeExpired: () => op('purgeExpired', () => keys.purgeExpired()),
+    commitCodes: (commits) => op('commitCodes', () => codes.commitCodes(commits)),
+    readLogPage: (subject, pageOptions) => op('readLogPage', () => listing.readLogPage(subject, pageOptions)),
+    listStaleReservations: (staleOptions) =>
+      op('listStaleReservations', () => listing.listStaleReservations(staleOptions)),
+    purgeExpired: (purgeOptions) => op('purgeExpired', async () => keys.purgeExpired(checkPurge(purgeOptions))),
   };
 }

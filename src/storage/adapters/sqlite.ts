@@ -16,7 +16,16 @@ import { epochClock, type StoreClock } from '../_memory/clock.js';
 
 export type { StoreClock } from '../_memory/clock.js';
 
-import type { CashCodeStore } from '../contract.js';
+import type { CashCode } from '../../model/code.js';
+import { checkPurge } from '../_memory/args.js';
+import type {
+  CashCodeStore,
+  CodeCommit,
+  LogPage,
+  LogPageOptions,
+  PurgeOptions,
+  StaleReservationsOptions,
+} from '../contract.js';
 import { checkPrefix, guard, guardedStore } from './_internal/shared.js';
 import { createSqliteCodeTable, type SqliteCodeTable } from './_internal/sqlite/codes.js';
 import { createSqliteKeyTable, type SqliteKeyTable } from './_internal/sqlite/keys.js';
@@ -51,15 +60,22 @@ export interface SqliteStoreOptions {
   now?: StoreClock;
 }
 
-/** A {@link CashCodeStore} kept in SQLite, plus its maintenance operation. */
+/** A {@link CashCodeStore} kept in SQLite, with every optional operation, plus its maintenance operation. */
 export interface SqliteStore extends CashCodeStore {
   /** The validated table prefix. */
   readonly tablePrefix: string;
+  /** Several commits in one IMMEDIATE transaction (see {@link CashCodeStore.commitCodes}). */
+  commitCodes(commits: readonly CodeCommit[]): Promise<boolean[]>;
+  /** One page of a subject's log, from the (subject, seq) index (see {@link CashCodeStore.readLogPage}). */
+  readLogPage(subject: string, options: LogPageOptions): Promise<LogPage>;
+  /** Stale reservations in lease order, from a partial index (see {@link CashCodeStore.listStaleReservations}). */
+  listStaleReservations(options: StaleReservationsOptions): Promise<CashCode[]>;
   /**
    * Delete expired dedupe markers, values and counters (they already read as absent) and return how
-   * many rows went. Run it now and then, for example after each sweeper pass.
+   * many rows went: every expired one, or at most `options.limit` (the ones that expired first; call
+   * again while it returns `limit`). The sweeper runs it with its `purgeLimit`.
    */
-  purgeExpired(): Promise<number>;
+  purgeExpired(options?: PurgeOptions): Promise<number>;
 }
 
 /** The table prefix used when none is given. */
@@ -122,6 +138,10 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
   return {
     ...guardedStore('sqlite', codes, { ...keys, ...records }),
     tablePrefix: prefix,
-    purgeExpired: () => op('purgeExpired', () => keys.purgeExpired()),
+    commitCodes: (commits) => op('commitCodes', () => codes.commitCodes(commits)),
+    readLogPage: (subject, pageOptions) => op('readLogPage', () => records.readLogPage(subject, pageOptions)),
+    listStaleReservations: (staleOptions) =>
+      op('listStaleReservations', () => codes.listStaleReservations(staleOptions)),
+    purgeExpired: (purgeOptions) => op('purgeExpired', () => keys.purgeExpired(checkPurge(purgeOptions))),
   };
 }

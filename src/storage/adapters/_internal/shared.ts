@@ -1,6 +1,6 @@
 import { ConfigurationError, StorageError, toStorageError, ValidationError } from '../../../errors.js';
-import { checkPositiveInt } from '../../_memory/args.js';
-import type { CashCodeStore, ClaimExpiredOptions } from '../../contract.js';
+import { checkCommit, checkPositiveInt } from '../../_memory/args.js';
+import type { CashCodeStore, ClaimExpiredOptions, CodeCommit, RecordBatch } from '../../contract.js';
 
 // Helpers shared by the SQLite, PostgreSQL and Redis adapters. Argument checks come from the memory
 // store's `_memory/args.ts`, so every store rejects bad input with the same ValidationError.
@@ -53,6 +53,19 @@ export function checkClaimExpired(options: ClaimExpiredOptions): { cutoff: numbe
     ]);
   }
   return { cutoff: now.getTime(), limit, leaseMs };
+}
+
+/**
+ * Check the argument of `commitCodes`: an array of commits, each checked like `commitCode`'s, before
+ * anything is written (a malformed commit rejects the whole batch). Returns each commit's records.
+ */
+export function checkCommitBatch(commits: readonly CodeCommit[]): RecordBatch[] {
+  if (!Array.isArray(commits)) {
+    throw new ValidationError('store.commitCodes(): commits must be an array of CodeCommit.', [
+      { path: 'commits', message: 'must be an array.' },
+    ]);
+  }
+  return commits.map((commit) => checkCommit(commit));
 }
 
 /**

@@ -1,25 +1,26 @@
 import { StorageError } from '../../../../errors.js';
 import type { CashCode } from '../../../../model/code.js';
-import {
-  checkClaimRecords,
-  checkCode,
-  checkCommit,
-  checkKey,
-  checkNextVersion,
-  encodeCursor,
-  resolveListFilter,
-} from '../../../_memory/args.js';
+import { checkClaimRecords, checkCode, checkCommit, checkKey, checkNextVersion } from '../../../_memory/args.js';
 import type { CashCodeStore } from '../../../contract.js';
 import { cloneCode, deserializeCode, serializeCode } from '../../../contract.js';
-import { type CodeMethod, checkClaimExpired, conflictError, orderChange, replacingWithoutCode } from '../shared.js';
+import {
+  type CodeMethod,
+  checkClaimExpired,
+  checkCommitBatch,
+  conflictError,
+  orderChange,
+  replacingWithoutCode,
+} from '../shared.js';
 import { duplicateKey, type MysqlAccess, type MysqlRow, type MysqlTx, RetryTransaction } from './query.js';
-import { codeStatements, insertRecords, marks } from './sql.js';
+import { reserveUntil } from './schema.js';
+import { codeStatements, insertRecords } from './sql.js';
 
 /**
  * The code operations of the MySQL store. Every write is one InnoDB transaction that locks the rows it
  * decides on, writes the code with its lifecycle entries and outbox events, and commits them together.
  */
-export type MysqlCodeTable = Pick<CashCodeStore, CodeMethod>;
+export type MysqlCodeTable = Pick<CashCodeStore, Exclude<CodeMethod, 'listCodes'>> &
+  Required<Pick<CashCodeStore, 'commitCodes'>>;
 
 const readCode = (row: MysqlRow | undefined): CashCode | null =>
   row === undefined ? null : deserializeCode(String(row.data));
@@ -32,6 +33,7 @@ const insertValues = (code: CashCode): unknown[] => [
   code.cip,
   code.expiresAt.getTime(),
   code.updatedAt.getTime(),
+  reserveUntil(code),
   serializeCode(code),
 ];
 
@@ -83,6 +85,7 @@ export function createMysqlCodeTable(db: MysqlAccess, prefix: string): MysqlCode
         code.cip,
         code.expiresAt.getTime(),
         code.updatedAt.getTime(),
+        reserveUntil(code),
         serializeCode(code),
         writeId,
         code.id,
@@ -163,30 +166,23 @@ export function createMysqlCodeTable(db: MysqlAccess, prefix: string): MysqlCode
       return outcome !== 'stale';
     },
 
-    async listCodes(filter) {
-      const { statuses, updatedSince, limit, afterId } = resolveListFilter(filter);
-      const where: string[] = [];
-      const values: unknown[] = [];
-      if (afterId !== null) {
-        where.push('id > ?');
-        values.push(afterId);
-      }
-      if (statuses !== null) {
-        where.push(`status IN (${marks(statuses.size)})`);
-        values.push(...statuses);
-      }
-      if (updatedSince !== null) {
-        where.push('updated_at >= ?');
-        values.push(updatedSince);
-      }
-      const rows = await db.query(
-        `SELECT data FROM ${prefix}codes ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY id LIMIT ?`,
-        [...values, limit + 1],
-      );
-      const codes = rows.slice(0, limit).map((row) => deserializeCode(String(row.data)));
-      const last = codes.at(-1);
-      return { codes, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.id) : null };
+    // One transaction for the batch: the codes are locked in id order first (two batches never wait on
+    // each other crosswise), then each commit is judged as commitCode judges it; a throw rolls back all.
+    async commitCodes(commits) {
+      const batches = checkCommitBatch(commits);
+      if (commits.length === 0) return [];
+      const outcomes = await db.transact(async (tx) => {
+        await tx.query(sql.lockCodes, [[...new Set(commits.map((commit) => commit.code.id))]]);
+        const results: ('written' | 'replayed' | 'stale')[] = [];
+        for (const [index, { code, expectedVersion, writeId }] of commits.entries()) {
+          const result = await compareAndSet(tx, code, expectedVersion, 'commitCode', writeId);
+          const { entries, events } = batches[index]!;
+          if (result === 'written') await insertRecords(tx, prefix, entries, events);
+          results.push(result);
+        }
+        return results;
+      });
+      return outcomes.map((outcome) => outcome !== 'stale');
     },
 
     async claimExpired(options) {

@@ -8,8 +8,8 @@ export type MysqlKeyTable = Pick<
   CashCodeStore,
   'consumeOnce' | 'putValue' | 'getValue' | 'takeValue' | 'deleteKey' | 'hit'
 > & {
-  /** Delete expired markers, values and counters; resolves to the number of rows removed. */
-  purgeExpired(): Promise<number>;
+  /** Delete expired markers, values and counters, at most `limit` (`null`: all); resolves to the number removed. */
+  purgeExpired(limit: number | null): Promise<number>;
 };
 
 const truthy = (value: unknown): boolean => value === true || Number(value) === 1;
@@ -118,10 +118,19 @@ export function createMysqlKeyTable(db: MysqlAccess, prefix: string): MysqlKeyTa
       };
     },
 
-    async purgeExpired() {
-      const keys = await db.exec(sql.purgeKeys);
-      const counters = await db.exec(sql.purgeCounters);
-      return keys.affectedRows + counters.affectedRows;
+    async purgeExpired(limit) {
+      if (limit === null) {
+        const keys = await db.exec(sql.purgeKeys);
+        const counters = await db.exec(sql.purgeCounters);
+        return keys.affectedRows + counters.affectedRows;
+      }
+      // Keys first, then counters up to what is left of the limit; a deadlock with a concurrent purge
+      // re-runs the transaction.
+      return db.transact(async (tx) => {
+        const keys = (await tx.exec(sql.purgeSomeKeys, [limit])).affectedRows;
+        if (keys >= limit) return keys;
+        return keys + (await tx.exec(sql.purgeSomeCounters, [limit - keys])).affectedRows;
+      });
     },
   };
 }

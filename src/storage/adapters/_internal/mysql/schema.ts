@@ -1,4 +1,7 @@
+import type { PoolConnection } from 'mysql2/promise';
 import { StorageError } from '../../../../errors.js';
+import type { CashCode } from '../../../../model/code.js';
+import { deserializeCode } from '../../../contract.js';
 import type { MysqlPool, MysqlQuery } from './query.js';
 import { errno } from './query.js';
 
@@ -11,10 +14,15 @@ import { errno } from './query.js';
 // session time_zone nor a DATETIME's rounding can touch them. Documents are LONGTEXT holding JSON: the
 // text written is the text read back, on MySQL 8 (whose JSON type reorders keys) and MariaDB alike.
 
+/** The one connection a migration runs on (it holds the migration lock). */
+type MigrationConnection = Pick<PoolConnection, 'query'>;
+
 interface Migration {
   version: number;
   /** DDL statements; each is idempotent (`IF NOT EXISTS`), since MySQL commits DDL one statement at a time. */
   statements(prefix: string): string[];
+  /** Steps that need a look at the database first (MySQL has no `ADD COLUMN IF NOT EXISTS`); idempotent. */
+  upgrade?(connection: MigrationConnection, prefix: string): Promise<void>;
 }
 
 const TABLE = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
@@ -99,7 +107,48 @@ const MIGRATIONS: readonly Migration[] = [
       ) ${TABLE}`,
     ],
   },
+  {
+    // 0.3: listings, sweeps and log pages that cost what they return at any size. `reserve_until` is
+    // the lease end of a `reserving` code (0 when it has none, NULL in any other status), so stale
+    // reservations are one index range in lease order; (status, id) and (status, updated_at) serve
+    // the status listings. One ALTER adds the column and the indexes together (atomic DDL), so it has
+    // happened exactly when the column exists; the backfill after it is idempotent.
+    version: 2,
+    statements: () => [],
+    async upgrade(connection, p) {
+      const [columns] = await connection.query(
+        `SELECT 1 FROM information_schema.columns
+         WHERE table_schema = DATABASE() AND table_name = ? AND column_name = 'reserve_until'`,
+        [`${p}codes`],
+      );
+      if ((columns as unknown[]).length === 0) {
+        await connection.query(
+          `ALTER TABLE ${p}codes ADD COLUMN reserve_until BIGINT NULL AFTER updated_at,
+             ADD KEY codes_reserve_idx (reserve_until, id),
+             ADD KEY codes_status_idx (status, id),
+             ADD KEY codes_status_updated_idx (status, updated_at, id)`,
+        );
+      }
+      const [rows] = await connection.query(`SELECT id, data FROM ${p}codes WHERE status = 'reserving'`);
+      for (const row of rows as { id: string; data: string }[]) {
+        await connection.query(`UPDATE ${p}codes SET reserve_until = ? WHERE id = ?`, [
+          reserveUntil(deserializeCode(String(row.data))),
+          row.id,
+        ]);
+      }
+    },
+  },
 ];
+
+/**
+ * The `reserve_until` column of a code: its lease end while `reserving` (0 when it has none, so it
+ * counts as stale), `NULL` in every other status, which keeps it out of the stale-reservation range.
+ */
+export function reserveUntil(code: CashCode): number | null {
+  if (code.status !== 'reserving') return null;
+  const lease = code.leaseUntil;
+  return lease instanceof Date && !Number.isNaN(lease.getTime()) ? lease.getTime() : 0;
+}
 
 /** The schema version this release of the adapter reads and writes. */
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -132,6 +181,7 @@ export async function migrate(pool: MysqlPool, prefix: string, target: number = 
     for (const migration of MIGRATIONS) {
       if (migration.version > target || applied.has(migration.version)) continue;
       for (const statement of migration.statements(prefix)) await connection.query(statement);
+      await migration.upgrade?.(connection, prefix);
       await connection.query(`INSERT INTO ${prefix}schema_migrations (version, applied_at) VALUES (?, ?)`, [
         migration.version,
         Date.now(),

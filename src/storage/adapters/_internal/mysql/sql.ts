@@ -55,7 +55,7 @@ export async function insertRecords(
   }
 }
 
-const CODE_COLUMNS = 'id, order_id, status, version, cip, expires_at, updated_at, data';
+const CODE_COLUMNS = 'id, order_id, status, version, cip, expires_at, updated_at, reserve_until, data';
 
 /** The statements of the code operations for tables named `<p>…`. */
 export function codeStatements(
@@ -63,6 +63,7 @@ export function codeStatements(
 ): Record<
   | 'orderLock'
   | 'codeLock'
+  | 'lockCodes'
   | 'insertOrder'
   | 'moveOrder'
   | 'insertCode'
@@ -79,16 +80,18 @@ export function codeStatements(
     // The order's pointer row, locked: concurrent claims of one order queue here.
     orderLock: `SELECT code_id FROM ${p}orders WHERE order_id = ? FOR UPDATE`,
     codeLock: `SELECT version, order_id, cip, write_id FROM ${p}codes WHERE id = ? FOR UPDATE`,
+    // The codes of a batch, locked in id order (the value is an array of ids).
+    lockCodes: `SELECT id FROM ${p}codes WHERE id IN (?) ORDER BY id FOR UPDATE`,
     insertOrder: `INSERT INTO ${p}orders (order_id, code_id) VALUES (?, ?)`,
     moveOrder: `UPDATE ${p}orders SET code_id = ? WHERE order_id = ?`,
-    insertCode: `INSERT INTO ${p}codes (${CODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    insertCode: `INSERT INTO ${p}codes (${CODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     // A code that leaves `pending` drops its sweeper lease, like the memory store. Values: status,
-    // version, cip, expires_at, updated_at, data, write_id, id.
+    // version, cip, expires_at, updated_at, reserve_until, data, write_id, id.
     update: `
       UPDATE ${p}codes
       SET sweep_lease_until = IF(? = 'pending', sweep_lease_until, NULL),
         sweep_lease_owner = IF(? = 'pending', sweep_lease_owner, NULL),
-        status = ?, version = ?, cip = ?, expires_at = ?, updated_at = ?, data = ?, write_id = ?
+        status = ?, version = ?, cip = ?, expires_at = ?, updated_at = ?, reserve_until = ?, data = ?, write_id = ?
       WHERE id = ?`,
     byId: `SELECT data FROM ${p}codes WHERE id = ?`,
     byCip: `SELECT data FROM ${p}codes WHERE cip = ?`,
@@ -132,7 +135,9 @@ export function keyStatements(
   | 'counterUpdate'
   | 'counterRead'
   | 'purgeKeys'
-  | 'purgeCounters',
+  | 'purgeCounters'
+  | 'purgeSomeKeys'
+  | 'purgeSomeCounters',
   string
 > {
   return {
@@ -165,5 +170,19 @@ export function keyStatements(
     counterRead: `SELECT \`count\`, reset_at, counted FROM ${p}counters WHERE \`key\` = ?`,
     purgeKeys: `DELETE FROM ${p}keys WHERE expires_at <= ${NOW_MS}`,
     purgeCounters: `DELETE FROM ${p}counters WHERE reset_at <= ${NOW_MS}`,
+    // Bounded purges take the rows that expired first. A DELETE takes no index hint, and on a table
+    // of expired rows the optimizer would scan and sort all of them for `ORDER BY … LIMIT`: the rows
+    // are picked by a derived table that walks the expiry index and stops at the limit (value), then
+    // deleted by primary key.
+    purgeSomeKeys: `
+      DELETE k FROM ${p}keys k
+      JOIN (SELECT kind, \`key\` FROM ${p}keys FORCE INDEX (keys_expiry_idx)
+            WHERE expires_at <= ${NOW_MS} ORDER BY expires_at LIMIT ?) d
+        ON d.kind = k.kind AND d.\`key\` = k.\`key\``,
+    purgeSomeCounters: `
+      DELETE c FROM ${p}counters c
+      JOIN (SELECT \`key\` FROM ${p}counters FORCE INDEX (counters_reset_idx)
+            WHERE reset_at <= ${NOW_MS} ORDER BY reset_at LIMIT ?) d
+        ON d.\`key\` = c.\`key\``,
   };
 }

@@ -1,13 +1,5 @@
 import type { CashCode } from '../../../../model/code.js';
-import {
-  checkClaimRecords,
-  checkCode,
-  checkCommit,
-  checkKey,
-  checkNextVersion,
-  encodeCursor,
-  resolveListFilter,
-} from '../../../_memory/args.js';
+import { checkClaimRecords, checkCode, checkCommit, checkKey, checkNextVersion } from '../../../_memory/args.js';
 import type {
   ClaimExpiredOptions,
   ClaimOptions,
@@ -16,11 +8,13 @@ import type {
   CodePage,
   ListCodesFilter,
   RecordBatch,
+  StaleReservationsOptions,
 } from '../../../contract.js';
 import { cloneCode, deserializeCode, serializeCode } from '../../../contract.js';
-import { checkClaimExpired, conflictError, orderChange, replacingWithoutCode } from '../shared.js';
+import { checkClaimExpired, checkCommitBatch, conflictError, orderChange, replacingWithoutCode } from '../shared.js';
+import { CODE_COLUMNS, createSqliteListing, dueCodesSql } from './listing.js';
 import type { SqliteRecords } from './records.js';
-import type { SqliteDatabase } from './schema.js';
+import { reserveUntil, type SqliteDatabase } from './schema.js';
 
 /** The code operations of the SQLite store, synchronous; writes run in IMMEDIATE transactions. */
 export interface SqliteCodeTable {
@@ -30,7 +24,9 @@ export interface SqliteCodeTable {
   getCodeByOrder(orderId: string): CashCode | null;
   updateCode(code: CashCode, expectedVersion: number): boolean;
   commitCode(commit: CodeCommit): boolean;
+  commitCodes(commits: readonly CodeCommit[]): boolean[];
   listCodes(filter?: ListCodesFilter): CodePage;
+  listStaleReservations(options: StaleReservationsOptions): CashCode[];
   claimExpired(options: ClaimExpiredOptions): CashCode[];
 }
 
@@ -41,14 +37,6 @@ interface CodeRow {
   cip: string | null;
   write_id: string | null;
   data: string;
-}
-
-interface ListParams {
-  after: string | null;
-  /** JSON array of statuses, or `null` for all. */
-  statuses: string | null;
-  since: number | null;
-  limit: number;
 }
 
 const read = (row: CodeRow | undefined): CashCode | null => (row === undefined ? null : deserializeCode(row.data));
@@ -67,21 +55,22 @@ export function createSqliteCodeTable(
   records: SqliteRecords,
 ): SqliteCodeTable {
   const p = prefix;
-  const cols = 'c.id, c.order_id, c.version, c.cip, c.write_id, c.data';
+  const listing = createSqliteListing(db, prefix);
+  const cols = CODE_COLUMNS;
   const byId = db.prepare<[string], CodeRow>(`SELECT ${cols} FROM ${p}codes c WHERE c.id = ?`);
   const byCip = db.prepare<[string], CodeRow>(`SELECT ${cols} FROM ${p}codes c WHERE c.cip = ?`);
   const byOrder = db.prepare<[string], CodeRow>(
     `SELECT ${cols} FROM ${p}orders o JOIN ${p}codes c ON c.id = o.code_id WHERE o.order_id = ?`,
   );
   const insert = db.prepare(
-    `INSERT INTO ${p}codes (id, order_id, status, version, cip, expires_at, updated_at, data)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO ${p}codes (id, order_id, status, version, cip, expires_at, updated_at, reserve_until, data)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // A code that leaves `pending` drops its sweeper lease (like the memory store); `write_id` is the
   // id of this write (NULL for updateCode), which is how a re-executed commit is recognised.
   const update = db.prepare(
     `UPDATE ${p}codes SET status = @status, version = @version, cip = @cip, expires_at = @expiresAt,
-       updated_at = @updatedAt, data = @data, write_id = @writeId,
+       updated_at = @updatedAt, reserve_until = @reserveUntil, data = @data, write_id = @writeId,
        sweep_lease_until = CASE WHEN @status = 'pending' THEN sweep_lease_until END,
        sweep_lease_owner = CASE WHEN @status = 'pending' THEN sweep_lease_owner END
      WHERE id = @id`,
@@ -90,33 +79,17 @@ export function createSqliteCodeTable(
     `INSERT INTO ${p}orders (order_id, code_id) VALUES (?, ?)
      ON CONFLICT (order_id) DO UPDATE SET code_id = excluded.code_id`,
   );
-  const list = db.prepare<[ListParams], CodeRow>(
-    `SELECT ${cols} FROM ${p}codes c
-     WHERE (@after IS NULL OR id > @after)
-       AND (@statuses IS NULL OR status IN (SELECT value FROM json_each(@statuses)))
-       AND (@since IS NULL OR updated_at >= @since)
-     ORDER BY id LIMIT @limit`,
-  );
-  // What this owner still holds comes first (a re-executed claim gets it back), then due codes no one
-  // holds; each branch walks its own partial index and stops at the limit. `INDEXED BY` pins the due
-  // index: without statistics SQLite would rather walk every pending code through (status, id).
+  // `INDEXED BY` pins the due index: without statistics SQLite would rather walk every pending code
+  // through (status, id).
   const due = db.prepare<[{ owner: string | null; cutoff: number; clock: number; limit: number }], CodeRow>(
-    `SELECT * FROM (
-       SELECT ${cols} FROM ${p}codes c INDEXED BY ${p}codes_held_idx
-       WHERE status = 'pending' AND sweep_lease_owner IS NOT NULL AND sweep_lease_owner = @owner AND sweep_lease_until > @clock
-       ORDER BY expires_at, id LIMIT @limit)
-     UNION ALL
-     SELECT * FROM (
-       SELECT ${cols} FROM ${p}codes c INDEXED BY ${p}codes_due_idx
-       WHERE status = 'pending' AND expires_at <= @cutoff AND (sweep_lease_until IS NULL OR sweep_lease_until <= @clock)
-       ORDER BY expires_at, id LIMIT @limit)`,
+    dueCodesSql(p),
   );
   const lease = db.prepare(`UPDATE ${p}codes SET sweep_lease_until = ?, sweep_lease_owner = ? WHERE id = ?`);
 
   function store(code: CashCode, writeId: string | null): void {
     const { id, status, version, cip, expiresAt, updatedAt } = code;
     const row = { id, status, version, cip, expiresAt: expiresAt.getTime(), updatedAt: updatedAt.getTime() };
-    update.run({ ...row, data: serializeCode(code), writeId });
+    update.run({ ...row, reserveUntil: reserveUntil(code), data: serializeCode(code), writeId });
   }
 
   const claim = db.transaction((code: CashCode, options: ClaimOptions, batch: RecordBatch): ClaimResult => {
@@ -136,7 +109,8 @@ export function createSqliteCodeTable(
       throw conflictError('sqlite', 'claimOrder', 'cip_conflict', { cip: code.cip });
     }
     const { id, orderId, status, version, cip, expiresAt, updatedAt } = code;
-    insert.run(id, orderId, status, version, cip, expiresAt.getTime(), updatedAt.getTime(), serializeCode(code));
+    const times = [expiresAt.getTime(), updatedAt.getTime(), reserveUntil(code)];
+    insert.run(id, orderId, status, version, cip, ...times, serializeCode(code));
     point.run(orderId, id);
     records.write(batch);
     return { claimed: true, code: cloneCode(code) };
@@ -164,7 +138,7 @@ export function createSqliteCodeTable(
 
   // The compare-and-set, its entries and its events in one IMMEDIATE transaction. A re-execution finds
   // the code at the new version with this write id: the commit landed, so it answers true again.
-  const commitOne = db.transaction((commit: CodeCommit, batch: RecordBatch): boolean => {
+  function commitInside(commit: CodeCommit, batch: RecordBatch): boolean {
     const { code, expectedVersion, writeId } = commit;
     const stored = byId.get(code.id);
     if (stored !== undefined && stored.version === code.version && stored.write_id === writeId) return true;
@@ -172,7 +146,12 @@ export function createSqliteCodeTable(
     store(code, writeId);
     records.write(batch);
     return true;
-  });
+  }
+  const commitOne = db.transaction(commitInside);
+  // A batch is one transaction: each commit judged on its own, and any throw rolls all of them back.
+  const commitMany = db.transaction((commits: readonly CodeCommit[], batches: readonly RecordBatch[]): boolean[] =>
+    commits.map((commit, index) => commitInside(commit, batches[index]!)),
+  );
 
   const takeDue = db.transaction((cutoff: number, limit: number, leaseMs: number, owner: string | null): CashCode[] => {
     const clock = now();
@@ -198,14 +177,12 @@ export function createSqliteCodeTable(
       const batch = checkCommit(commit);
       return commitOne.immediate(commit, batch);
     },
-    listCodes(filter) {
-      const { statuses, updatedSince, limit, afterId } = resolveListFilter(filter);
-      const statusJson = statuses === null ? null : JSON.stringify([...statuses]);
-      const rows = list.all({ after: afterId, statuses: statusJson, since: updatedSince, limit: limit + 1 });
-      const codes = rows.slice(0, limit).map((row) => deserializeCode(row.data));
-      const last = codes.at(-1);
-      return { codes, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.id) : null };
+    commitCodes(commits) {
+      const batches = checkCommitBatch(commits);
+      return batches.length === 0 ? [] : commitMany.immediate(commits, batches);
     },
+    listCodes: listing.listCodes,
+    listStaleReservations: listing.listStaleReservations,
     claimExpired(options) {
       const { cutoff, limit, leaseMs } = checkClaimExpired(options);
       const owner = options.owner === undefined ? null : checkKey(options.owner, 'claimExpired', 'owner');

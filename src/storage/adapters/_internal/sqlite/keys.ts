@@ -2,6 +2,18 @@ import { checkKey, checkPositiveInt } from '../../../_memory/args.js';
 import type { HitResult } from '../../../contract.js';
 import type { SqliteDatabase } from './schema.js';
 
+/** Delete at most `@limit` expired keys, the ones that expired first (keys is WITHOUT ROWID: by its key). */
+export const purgeKeysSql = (p: string): string =>
+  `DELETE FROM ${p}keys WHERE (kind, key) IN (
+     SELECT kind, key FROM ${p}keys INDEXED BY ${p}keys_expiry_idx WHERE expires_at <= @clock
+     ORDER BY expires_at LIMIT @limit)`;
+
+/** Delete at most `@limit` lapsed counters, the ones whose window ended first. */
+export const purgeCountersSql = (p: string): string =>
+  `DELETE FROM ${p}counters WHERE key IN (
+     SELECT key FROM ${p}counters INDEXED BY ${p}counters_reset_idx WHERE reset_at <= @clock
+     ORDER BY reset_at LIMIT @limit)`;
+
 /** The key and counter operations of the SQLite store (synchronous). */
 export interface SqliteKeyTable {
   consumeOnce(key: string, ttlMs: number, owner?: string): boolean;
@@ -10,7 +22,8 @@ export interface SqliteKeyTable {
   takeValue(key: string, owner?: string): string | null;
   deleteKey(key: string): void;
   hit(key: string, limit: number, windowMs: number, hitId?: string): HitResult;
-  purgeExpired(): number;
+  /** Delete expired keys and counters, at most `limit` rows (`null`: every expired one). */
+  purgeExpired(limit: number | null): number;
 }
 
 interface OnceParams {
@@ -69,6 +82,8 @@ export function createSqliteKeyTable(db: SqliteDatabase, prefix: string, now: ()
   );
   const purgeKeys = db.prepare(`DELETE FROM ${p}keys WHERE expires_at <= ?`);
   const purgeCounters = db.prepare(`DELETE FROM ${p}counters WHERE reset_at <= ?`);
+  const purgeSomeKeys = db.prepare(purgeKeysSql(p));
+  const purgeSomeCounters = db.prepare(purgeCountersSql(p));
 
   // Every write is its own IMMEDIATE transaction, so it waits for the write lock (busy_timeout)
   // instead of failing when another process is writing.
@@ -110,9 +125,13 @@ export function createSqliteKeyTable(db: SqliteDatabase, prefix: string, now: ()
     return { allowed: true, count: row.count + 1, resetAt: new Date(row.reset_at) };
   });
 
-  const purge = db.transaction(
-    (clock: number): number => purgeKeys.run(clock).changes + purgeCounters.run(clock).changes,
-  );
+  // A bounded purge takes the keys that expired first, then counters up to what is left of the limit,
+  // each through its expiry index; one IMMEDIATE transaction, so concurrent purges never overlap.
+  const purge = db.transaction((clock: number, limit: number | null): number => {
+    if (limit === null) return purgeKeys.run(clock).changes + purgeCounters.run(clock).changes;
+    const keys = purgeSomeKeys.run({ clock, limit }).changes;
+    return keys >= limit ? keys : keys + purgeSomeCounters.run({ clock, limit: limit - keys }).changes;
+  });
 
   return {
     consumeOnce(key, ttlMs, owner) {
@@ -148,6 +167,6 @@ export function createSqliteKeyTable(db: SqliteDatabase, prefix: string, now: ()
       if (hitId !== undefined) checkKey(hitId, 'hit', 'hitId');
       return count.immediate(key, limit, windowMs, hitId ?? null);
     },
-    purgeExpired: () => purge.immediate(now()),
+    purgeExpired: (limit) => purge.immediate(now(), limit),
   };
 }

@@ -6,15 +6,19 @@ import {
   checkEntry,
   checkEventState,
   checkKey,
+  checkLogPage,
   checkRecordBatch,
   checkSettleEvent,
   encodeEventCursor,
+  encodeLogCursor,
   resolveEventFilter,
 } from '../../../_memory/args.js';
 import type {
   ClaimEventsOptions,
   EventPage,
   ListEventsFilter,
+  LogPage,
+  LogPageOptions,
   RecordBatch,
   SettleEventOptions,
 } from '../../../contract.js';
@@ -31,6 +35,7 @@ export interface SqliteRecords {
   appendLog(entry: LifecycleEntry): void;
   appendRecords(batch: RecordBatch): void;
   readLog(subject: string): LifecycleEntry[];
+  readLogPage(subject: string, options: LogPageOptions): LogPage;
   claimEvents(options: ClaimEventsOptions): OutboxEvent[];
   settleEvent(options: SettleEventOptions): boolean;
   listEvents(filter?: ListEventsFilter): EventPage;
@@ -60,6 +65,25 @@ const toOutbox = (row: EventRow): OutboxEvent => ({
 /** Events of one code are delivered in order; an event without a code is a stream of its own. */
 const streamOf = (event: CodeEvent): string => (event.codeId === null ? `event:${event.id}` : `code:${event.codeId}`);
 
+interface LogRow {
+  seq: number;
+  entry: string;
+}
+
+interface LogPageParams {
+  subject: string;
+  before?: number;
+  limit: number;
+}
+
+/**
+ * One page of a subject's log, newest first, from the (subject, seq) index: `@before` (with `older`)
+ * is the sequence number the page ends just before. Parameters `@subject`, `@before`, `@limit`.
+ */
+export const logPageSql = (p: string, older: boolean): string =>
+  `SELECT seq, entry FROM ${p}log INDEXED BY ${p}log_subject_idx
+   WHERE subject = @subject${older ? ' AND seq < @before' : ''} ORDER BY seq DESC LIMIT @limit`;
+
 /** Create the log and outbox operations for tables named `<prefix>…`. */
 export function createSqliteRecords(db: SqliteDatabase, prefix: string): SqliteRecords {
   const p = prefix;
@@ -68,6 +92,8 @@ export function createSqliteRecords(db: SqliteDatabase, prefix: string): SqliteR
     `INSERT INTO ${p}log (subject, entry_id, entry) VALUES (?, ?, ?) ON CONFLICT (subject, entry_id) DO NOTHING`,
   );
   const readLog = db.prepare<[string], { entry: string }>(`SELECT entry FROM ${p}log WHERE subject = ? ORDER BY seq`);
+  const newest = db.prepare<[LogPageParams], LogRow>(logPageSql(p, false));
+  const older = db.prepare<[LogPageParams], LogRow>(logPageSql(p, true));
   const addEvent = db.prepare(
     `INSERT INTO ${p}events (id, code_id, stream, state, attempts, next_attempt_at, event)
      VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (id) DO NOTHING`,
@@ -158,6 +184,17 @@ export function createSqliteRecords(db: SqliteDatabase, prefix: string): SqliteR
     readLog(subject) {
       checkKey(subject, 'readLog', 'subject');
       return readLog.all(subject).map((row) => deserializeEntry(row.entry));
+    },
+    readLogPage(subject, options) {
+      const { limit, before } = checkLogPage('sqlite', subject, options);
+      const rows =
+        before === null ? newest.all({ subject, limit: limit + 1 }) : older.all({ subject, before, limit: limit + 1 });
+      const page = rows.slice(0, limit).reverse();
+      const first = page[0];
+      return {
+        entries: page.map((row) => deserializeEntry(row.entry)),
+        nextCursor: rows.length > limit && first !== undefined ? encodeLogCursor('sqlite', subject, first.seq) : null,
+      };
     },
     claimEvents: (options) => claimAll.immediate(checkClaimEvents(options)),
     settleEvent: (options) => settle.immediate(checkSettleEvent(options)),

@@ -1,4 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { CashCode } from '../../../../model/code.js';
+import { deserializeCode } from '../../../contract.js';
 
 /** What `sqliteStore` accepts: a better-sqlite3 (v12) Database that you opened and own. */
 export type SqliteDatabase = BetterSqlite3.Database;
@@ -10,6 +12,8 @@ export type SqliteDatabase = BetterSqlite3.Database;
 interface Migration {
   version: number;
   statements(prefix: string): string;
+  /** Fill new columns from the rows already stored, inside the migration's transaction. */
+  backfill?(db: SqliteDatabase, prefix: string): void;
 }
 
 // Migrations are append-only: a released version's statements never change, so every database that
@@ -110,7 +114,36 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ${p}events_state_idx ON ${p}events (state, seq);
       CREATE INDEX ${p}events_code_idx ON ${p}events (code_id, seq);`,
   },
+  {
+    // 0.3: listings, sweeps and log pages that cost what they return at any size. `reserve_until` is
+    // the lease end of a `reserving` code (0 when it has none, NULL in any other status), so stale
+    // reservations come from a partial index in lease order; (status, updated_at) serves a status
+    // listing bounded by update time. Only new columns and indexes: rows stay where they are.
+    version: 3,
+    statements: (p) => `
+      ALTER TABLE ${p}codes ADD COLUMN reserve_until INTEGER;
+      CREATE INDEX ${p}codes_reserve_idx ON ${p}codes (reserve_until, id) WHERE status = 'reserving';
+      CREATE INDEX ${p}codes_status_updated_idx ON ${p}codes (status, updated_at);`,
+    backfill(db, p) {
+      const rows = db.prepare(`SELECT id, data FROM ${p}codes WHERE status = 'reserving'`).all() as {
+        id: string;
+        data: string;
+      }[];
+      const set = db.prepare(`UPDATE ${p}codes SET reserve_until = ? WHERE id = ?`);
+      for (const row of rows) set.run(reserveUntil(deserializeCode(row.data)), row.id);
+    },
+  },
 ];
+
+/**
+ * The `reserve_until` column of a code: its lease end while `reserving` (0 when it has none, so it
+ * counts as stale), `NULL` in every other status, which keeps it out of the stale-reservation index.
+ */
+export function reserveUntil(code: CashCode): number | null {
+  if (code.status !== 'reserving') return null;
+  const lease = code.leaseUntil;
+  return lease instanceof Date && !Number.isNaN(lease.getTime()) ? lease.getTime() : 0;
+}
 
 /** The schema version this release of the adapter reads and writes. */
 export const SQLITE_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -139,6 +172,7 @@ export function migrateSqlite(
     for (const migration of MIGRATIONS) {
       if (migration.version <= found || migration.version > target) continue;
       db.exec(migration.statements(prefix));
+      migration.backfill?.(db, prefix);
       record.run(migration.version, now);
     }
   });
