@@ -13,9 +13,11 @@
  *
  * @module storage/postgres
  */
-import type { CashCodeStore } from '../contract.js';
+import type { CashCodeStore, LogPage, PurgeOptions } from '../contract.js';
+import { createPgCommitBatch } from './_internal/postgres/batch.js';
 import { createPgCodeTable } from './_internal/postgres/codes.js';
 import { createPgKeyTable } from './_internal/postgres/keys.js';
+import { createPgListing } from './_internal/postgres/listing.js';
 import { type PgClient, type PgQuery, pgQuery } from './_internal/postgres/query.js';
 import { createPgRecords } from './_internal/postgres/records.js';
 import {
@@ -58,9 +60,13 @@ export interface PostgresStore extends CashCodeStore {
   migrate(): Promise<void>;
   /**
    * Delete expired dedupe markers, values and counters (they already read as absent) and return how
-   * many rows went. Run it now and then, for example after each sweeper pass.
+   * many rows went: every one without options, at most `limit` (oldest first) with them. The sweeper
+   * calls it in bounded batches; call it again while it returns `limit`.
    */
-  purgeExpired(): Promise<number>;
+  purgeExpired(options?: PurgeOptions): Promise<number>;
+  commitCodes: NonNullable<CashCodeStore['commitCodes']>;
+  readLogPage: NonNullable<CashCodeStore['readLogPage']>;
+  listStaleReservations: NonNullable<CashCodeStore['listStaleReservations']>;
 }
 
 /** The table prefix used when none is given. */
@@ -129,12 +135,19 @@ export function postgresStore(client: PgClient, options: PostgresStoreOptions = 
   const codes = createPgCodeTable(query, prefix);
   const keys = createPgKeyTable(query, prefix);
   const records = createPgRecords(query, prefix);
+  const listing = createPgListing(query, prefix);
+  const batch = createPgCommitBatch(query, prefix);
   const op = <T>(operation: string, task: () => Promise<T>): Promise<T> => guard('postgres', operation, task);
 
   return {
-    ...guardedStore('postgres', codes, { ...keys, ...records }),
+    ...guardedStore('postgres', { ...codes, listCodes: listing.listCodes }, { ...keys, ...records }),
     tablePrefix: prefix,
     migrate: () => op('migrate', migrate),
-    purgeExpired: () => op('purgeExpired', () => keys.purgeExpired()),
+    purgeExpired: (purgeOptions) => op('purgeExpired', () => keys.purgeExpired(purgeOptions)),
+    commitCodes: (commits) => op('commitCodes', () => batch.commitCodes(commits)),
+    readLogPage: (subject, pageOptions): Promise<LogPage> =>
+      op('readLogPage', () => records.readLogPage(subject, pageOptions)),
+    listStaleReservations: (staleOptions) =>
+      op('listStaleReservations', () => listing.listStaleReservations(staleOptions)),
   };
 }
