@@ -9,7 +9,8 @@
  * they commit together or not at all. A commit re-executed after a lost reply is recognised by its
  * write id in the same statement. The sweeper and the event workers take work with
  * `FOR UPDATE SKIP LOCKED` plus a lease, and `UNIQUE` constraints keep one current code per order,
- * one code per CIP, one entry per entry id and one event per event id.
+ * one code per CIP, one entry per entry id and one event per event id. `commitCodes` writes a sweep's
+ * batch in one statement too, and every listing walks an index (see docs/storage-adapters.md).
  *
  * @module storage/postgres
  */
