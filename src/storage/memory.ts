@@ -8,7 +8,16 @@
  * @module storage/memory
  */
 
-import { checkDate, checkEntry, checkEventState, checkKey, checkRecordBatch } from './_memory/args.js';
+import { ConfigurationError } from '../errors.js';
+import {
+  checkDate,
+  checkEntry,
+  checkEventState,
+  checkKey,
+  checkPositiveInt,
+  checkPurge,
+  checkRecordBatch,
+} from './_memory/args.js';
 import { epochClock, type StoreClock } from './_memory/clock.js';
 
 export type { StoreClock } from './_memory/clock.js';
@@ -26,6 +35,21 @@ export interface MemoryStoreOptions {
    * tests inject a fake one to move time without sleeping.
    */
   now?: StoreClock;
+  /**
+   * How long codes that wait for nothing any more (`paid`, `expired`, `cancelled`, `failed`,
+   * `refund_required`) are kept after their last update, in ms. {@link MemoryStore.prune} then
+   * removes them with their lifecycle logs and delivered events. Unset: codes are kept until the
+   * process ends (about 3.5 kB each, see docs/storage.md).
+   */
+  retainFinalMs?: number;
+}
+
+/** What one {@link MemoryStore.prune} removed. */
+export interface MemoryPruneResult {
+  codes: number;
+  logEntries: number;
+  /** Delivered outbox events of the pruned codes (pending and dead events are never pruned). */
+  events: number;
 }
 
 /** How many entries a {@link MemoryStore} holds, expired ones not yet swept included. */
@@ -49,6 +73,18 @@ export interface MemoryStoreStats {
 export interface MemoryStore extends CashCodeStore {
   /** Entry counts, for monitoring memory use. */
   stats(): MemoryStoreStats;
+  /** One page of a log; always present on the memory store. */
+  readLogPage: NonNullable<CashCodeStore['readLogPage']>;
+  listStaleReservations: NonNullable<CashCodeStore['listStaleReservations']>;
+  purgeExpired: NonNullable<CashCodeStore['purgeExpired']>;
+  commitCodes: NonNullable<CashCodeStore['commitCodes']>;
+  /**
+   * Remove codes in a final status whose last update is older than `retainFinalMs`, with their logs
+   * and delivered events, at most `limit` (default: all) per call. An order whose current code is
+   * pruned is forgotten: it can be claimed again, like an order the store never saw. Throws a
+   * `ConfigurationError` when the store was created without `retainFinalMs`.
+   */
+  prune(options?: { limit?: number }): MemoryPruneResult;
 }
 
 /**
@@ -69,7 +105,14 @@ export interface MemoryStore extends CashCodeStore {
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const now = epochClock(options.now, 'memoryStore');
-  const records = createRecords();
+  const retainFinalMs = options.retainFinalMs;
+  if (retainFinalMs !== undefined && (!Number.isSafeInteger(retainFinalMs) || retainFinalMs < 1)) {
+    throw new ConfigurationError(
+      `memoryStore(): retainFinalMs must be a positive integer of milliseconds, got ${String(retainFinalMs)}.`,
+      { details: { option: 'retainFinalMs' } },
+    );
+  }
+  const records = createRecords('memory');
   const codes = createCodeTable(now, records);
   const keys = createKeyTable(now);
 
@@ -83,8 +126,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     getCodeByOrder: async (orderId) => codes.getCodeByOrder(checkKey(orderId, 'getCodeByOrder', 'orderId')),
     updateCode: async (code, expectedVersion) => codes.updateCode(code, expectedVersion),
     commitCode: async (commit) => codes.commitCode(commit),
+    commitCodes: async (commits) => codes.commitCodes(commits),
     listCodes: async (filter) => codes.listCodes(filter),
     claimExpired: async (claimOptions) => codes.claimExpired(claimOptions),
+    listStaleReservations: async (staleOptions) => codes.listStaleReservations(staleOptions),
+    purgeExpired: async (purgeOptions) => keys.purgeExpired(checkPurge(purgeOptions)),
     consumeOnce: async (key, ttlMs, owner) => keys.consumeOnce(key, ttlMs, owner),
     putValue: async (key, value, ttlMs) => keys.putValue(key, value, ttlMs),
     getValue: async (key) => keys.getValue(key),
@@ -102,6 +148,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     async readLog(subject) {
       return records.readLog(checkKey(subject, 'readLog', 'subject'));
     },
+    readLogPage: async (subject, pageOptions) => records.readLogPage(subject, pageOptions),
     claimEvents: async (claimOptions) => records.claimEvents(claimOptions),
     settleEvent: async (settleOptions) => records.settleEvent(settleOptions),
     listEvents: async (filter) => records.listEvents(filter),
@@ -109,6 +156,19 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     async redriveEvent(id, nextAttemptAt) {
       checkKey(id, 'redriveEvent', 'id');
       return records.redriveEvent(id, checkDate(nextAttemptAt, 'redriveEvent', 'nextAttemptAt'));
+    },
+
+    prune(pruneOptions = {}) {
+      if (retainFinalMs === undefined) {
+        throw new ConfigurationError('memoryStore().prune(): create the store with { retainFinalMs } to prune codes.', {
+          details: { option: 'retainFinalMs' },
+        });
+      }
+      const limit =
+        pruneOptions.limit === undefined
+          ? Number.POSITIVE_INFINITY
+          : checkPositiveInt(pruneOptions.limit, 'prune', 'limit');
+      return codes.prune(now() - retainFinalMs, limit);
     },
 
     stats: () => {

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors.js';
 import type { CashCodeStore } from '../storage/contract.js';
 import { type ConformanceTestApi, registerSkipped, registerTest, resolveTestApi } from './_conformance/api.js';
+import { batchCommitTests } from './_conformance/batch-commits.js';
 import { claimTests } from './_conformance/claims.js';
 import { commitTests } from './_conformance/commits.js';
 import { expiryTests } from './_conformance/expiry.js';
@@ -10,8 +11,11 @@ import { createFaultInjector, type FaultInjector, type StoreFaults } from './_co
 import { keyTests } from './_conformance/keys.js';
 import { listingTests } from './_conformance/listing.js';
 import { logTests } from './_conformance/log.js';
+import { logPageTests } from './_conformance/log-pages.js';
 import { outboxTests } from './_conformance/outbox.js';
 import { reexecutionTests } from './_conformance/reexecution.js';
+import { retentionTests } from './_conformance/retention.js';
+import { statusPageTests } from './_conformance/status-pages.js';
 import { updateTests } from './_conformance/updates.js';
 
 export type { StoreFaults } from './_conformance/injector.js';
@@ -96,7 +100,9 @@ function isHandle(value: CashCodeStore | StoreHandle): value is StoreHandle {
  * Register the shared store conformance suite with your test runner: every {@link CashCodeStore} operation,
  * its atomicity under races (100 concurrent claims, updates, takes, hits, event claims), TTLs, copies
  * and exact round-trips; atomic commits of a code with its lifecycle entries and outbox events;
- * re-execution of every mutating operation; the outbox's order, leases and dead letters; and, when the
+ * re-execution of every mutating operation; the outbox's order, leases and dead letters; the optional
+ * `readLogPage`, `listStaleReservations`, `purgeExpired` and `commitCodes` (each test checks the SDK's
+ * fallback instead, and asks the runner to show it skipped, when the store lacks the method); and, when the
  * factory wires `context.faults`, a fault at every backend call of each atomic write. Each test gets a fresh store from `makeStore` and disposes it afterwards. Tests only
  * use the contract and random ids, so the suite also runs against a database other runs share
  * (nothing else should call `claimExpired` or `claimEvents` on it meanwhile).
@@ -180,6 +186,13 @@ export function describeStoreConformance(
     api.describe('atomic commits', () => commitTests(ctx));
     api.describe('re-execution', () => reexecutionTests(ctx));
     api.describe('event outbox', () => outboxTests(ctx));
+    // Optional methods: each test checks the fallback and shows as skipped when the store lacks one.
+    api.describe('paging, stale reservations and purges', () => {
+      logPageTests(ctx);
+      statusPageTests(ctx);
+      retentionTests(ctx);
+      batchCommitTests(ctx);
+    });
     api.describe('backend faults', () => {
       if (options.faultInjection === true) faultTests(ctx);
       else registerSkipped(api, NO_FAULTS);

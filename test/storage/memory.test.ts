@@ -72,6 +72,15 @@ function throughFaults(inner: CashCodeStore, faults: StoreFaults): CashCodeStore
   return wrapped as unknown as CashCodeStore;
 }
 
+/** The memory store without the contract's optional methods, as a third-party store may be. */
+function withoutOptional(inner: CashCodeStore): CashCodeStore {
+  const { readLogPage, listStaleReservations, purgeExpired, commitCodes, ...required } = inner;
+  return required;
+}
+
+// A store without the optional methods: each of their tests checks the fallback, then shows as skipped.
+describeStoreConformance('memory (no optional methods)', () => withoutOptional(memoryStore()), { api });
+
 // The fault tests on a store whose atomic writes are one backend call each.
 describeStoreConformance(
   'memory (one backend call per operation)',
@@ -174,7 +183,7 @@ describe('describeStoreConformance', () => {
     expect(error.message).toContain('options.api lacks beforeEach, afterEach');
   });
 
-  it('registers the whole suite through options.api: ten groups, two hooks, every test', () => {
+  it('registers the whole suite through options.api: eleven groups, two hooks, every test', () => {
     const { api: recording, calls } = recorder();
     describeStoreConformance('recorded', () => memoryStore(), { api: recording });
     expect(calls.describes).toEqual([
@@ -188,6 +197,7 @@ describe('describeStoreConformance', () => {
       'atomic commits',
       're-execution',
       'event outbox',
+      'paging, stale reservations and purges',
       'backend faults',
     ]);
     expect(calls.hooks).toBe(2);

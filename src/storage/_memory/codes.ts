@@ -7,6 +7,7 @@ import type {
   CodeCommit,
   CodePage,
   ListCodesFilter,
+  StaleReservationsOptions,
 } from '../contract.js';
 import { cloneCode } from '../contract.js';
 import {
@@ -16,10 +17,13 @@ import {
   checkKey,
   checkNextVersion,
   checkPositiveInt,
+  checkStaleReservations,
   encodeCursor,
   resolveListFilter,
 } from './args.js';
+import { createCodeIndexes } from './code-indexes.js';
 import type { MemoryRecords } from './records.js';
+import type { IndexMeter } from './sorted.js';
 
 /**
  * The code tables of the memory store: codes by id plus the order and CIP indexes.
@@ -34,8 +38,16 @@ export interface MemoryCodeTable {
   getCodeByOrder(orderId: string): CashCode | null;
   updateCode(code: CashCode, expectedVersion: number): boolean;
   commitCode(commit: CodeCommit): boolean;
+  /** Several commits, each judged like `commitCode`; a malformed or conflicting one rejects them all, writing nothing. */
+  commitCodes(commits: readonly CodeCommit[]): boolean[];
   listCodes(filter?: ListCodesFilter): CodePage;
   claimExpired(options: ClaimExpiredOptions): CashCode[];
+  listStaleReservations(options: StaleReservationsOptions): CashCode[];
+  /**
+   * Delete up to `limit` prunable codes last updated at or before `cutoff` (epoch ms), with their
+   * logs and delivered events; an order whose current code goes is forgotten. Answers what went.
+   */
+  prune(cutoff: number, limit: number): { codes: number; logEntries: number; events: number };
   readonly size: number;
 }
 
@@ -43,60 +55,75 @@ function conflict(operation: string, reason: string, message: string, details: R
   return new StorageError(`store.${operation}(): ${message}`, { details: { operation, reason, ...details } });
 }
 
+/** What a compare-and-set sees: the stored state, or the state a batch of commits would leave. */
+interface CodeView {
+  code(id: string): CashCode | undefined;
+  lastWrite(id: string): string | undefined;
+  cipHolder(cip: string): string | undefined;
+}
+
+/**
+ * Judge a compare-and-set against `view`, throwing (before anything is written) when it is malformed:
+ * `replay` for a re-executed commit, `stale` for a version mismatch or an unknown id, `write` to apply.
+ */
+function judge(
+  view: CodeView,
+  code: CashCode,
+  expectedVersion: number,
+  writeId: string | null,
+  operation: string,
+): 'replay' | 'stale' | 'write' {
+  const stored = view.code(code.id);
+  if (writeId !== null && stored?.version === code.version && view.lastWrite(code.id) === writeId) return 'replay';
+  if (stored === undefined || stored.version !== expectedVersion) return 'stale';
+  if (stored.orderId !== code.orderId) {
+    throw new ValidationError(`store.${operation}(): a code cannot move to another order.`, [
+      { path: 'code.orderId', message: `must stay ${stored.orderId}.` },
+    ]);
+  }
+  if (stored.cip !== null && code.cip !== stored.cip) {
+    throw conflict(operation, 'cip_immutable', `the CIP of code ${code.id} is set and cannot change.`, {
+      id: code.id,
+      cip: stored.cip,
+    });
+  }
+  const holder = code.cip === null ? undefined : view.cipHolder(code.cip);
+  if (holder !== undefined && holder !== code.id) {
+    throw conflict(operation, 'cip_conflict', `CIP ${code.cip} already belongs to another code.`, { cip: code.cip });
+  }
+  return 'write';
+}
+
 /**
  * Create the code tables; `now` (epoch ms) times the `claimExpired` leases. Claims and commits write
- * their entries and events to `records` in the same synchronous step as the code.
+ * their entries and events to `records` in the same synchronous step as the code. `meter`, when
+ * given, counts the work of the ordered indexes (tests prove costs with it).
  */
-export function createCodeTable(now: () => number, records: MemoryRecords): MemoryCodeTable {
+export function createCodeTable(now: () => number, records: MemoryRecords, meter?: IndexMeter): MemoryCodeTable {
   const codes = new Map<string, CashCode>();
   // The id of each code's last write, so a re-executed commit is recognised.
   const lastWrite = new Map<string, string>();
   const byOrder = new Map<string, string>();
   const byCip = new Map<string, string>();
-  // Pending ids and their sweeper leases: claimExpired scans these instead of every code.
-  const pending = new Set<string>();
-  const leases = new Map<string, { until: number; owner: string | null }>();
+  const indexes = createCodeIndexes(meter);
+  const stored: CodeView = {
+    code: (id) => codes.get(id),
+    lastWrite: (id) => lastWrite.get(id),
+    cipHolder: (cip) => byCip.get(cip),
+  };
 
   const copy = (id: string | undefined): CashCode | null => {
     const code = id === undefined ? undefined : codes.get(id);
     return code === undefined ? null : cloneCode(code);
   };
 
-  function write(code: CashCode): void {
-    const stored = cloneCode(code);
-    codes.set(stored.id, stored);
-    if (stored.cip !== null) byCip.set(stored.cip, stored.id);
-    if (stored.status === 'pending') pending.add(stored.id);
-    else {
-      pending.delete(stored.id);
-      leases.delete(stored.id);
-    }
-  }
-
-  function compareAndSet(code: CashCode, expectedVersion: number, writeId: string | null, operation: string): boolean {
-    const stored = codes.get(code.id);
-    if (stored === undefined || stored.version !== expectedVersion) return false;
-    if (stored.orderId !== code.orderId) {
-      throw new ValidationError(`store.${operation}(): a code cannot move to another order.`, [
-        { path: 'code.orderId', message: `must stay ${stored.orderId}.` },
-      ]);
-    }
-    if (stored.cip !== null && code.cip !== stored.cip) {
-      throw conflict(operation, 'cip_immutable', `the CIP of code ${code.id} is set and cannot change.`, {
-        id: code.id,
-        cip: stored.cip,
-      });
-    }
-    const holder = code.cip === null ? undefined : byCip.get(code.cip);
-    if (holder !== undefined && holder !== code.id) {
-      throw conflict(operation, 'cip_conflict', `CIP ${code.cip} already belongs to another code.`, {
-        cip: code.cip,
-      });
-    }
-    write(code);
-    if (writeId === null) lastWrite.delete(code.id);
-    else lastWrite.set(code.id, writeId);
-    return true;
+  function write(code: CashCode, writeId: string | null): void {
+    const next = cloneCode(code);
+    indexes.put(codes.get(next.id), next);
+    codes.set(next.id, next);
+    if (next.cip !== null) byCip.set(next.cip, next.id);
+    if (writeId === null) lastWrite.delete(next.id);
+    else lastWrite.set(next.id, writeId);
   }
 
   return {
@@ -131,7 +158,7 @@ export function createCodeTable(now: () => number, records: MemoryRecords): Memo
           cip: code.cip,
         });
       }
-      write(code);
+      write(code, null);
       byOrder.set(code.orderId, code.id);
       records.write(batch);
       return { claimed: true, code: cloneCode(code) };
@@ -143,37 +170,59 @@ export function createCodeTable(now: () => number, records: MemoryRecords): Memo
 
     updateCode(code, expectedVersion) {
       checkNextVersion(code, expectedVersion);
-      return compareAndSet(code, expectedVersion, null, 'updateCode');
+      if (judge(stored, code, expectedVersion, null, 'updateCode') !== 'write') return false;
+      write(code, null);
+      return true;
     },
 
     commitCode(commit) {
       const batch = checkCommit(commit);
-      const { code, expectedVersion, writeId } = commit;
-      const stored = codes.get(code.id);
-      if (stored !== undefined && stored.version === code.version && lastWrite.get(code.id) === writeId) return true;
-      if (!compareAndSet(code, expectedVersion, writeId, 'commitCode')) return false;
-      records.write(batch);
-      return true;
+      const verdict = judge(stored, commit.code, commit.expectedVersion, commit.writeId, 'commitCode');
+      if (verdict === 'write') {
+        write(commit.code, commit.writeId);
+        records.write(batch);
+      }
+      return verdict !== 'stale';
+    },
+
+    commitCodes(commits) {
+      if (!Array.isArray(commits)) {
+        throw new ValidationError('store.commitCodes(): commits must be an array of CodeCommit.', [
+          { path: 'commits', message: 'must be an array.' },
+        ]);
+      }
+      const batches = commits.map((commit) => checkCommit(commit));
+      // Judge every commit first against the state the earlier ones leave, so that a conflict in the
+      // last one rejects the batch before the first one is written.
+      const pending = new Map<string, { code: CashCode; writeId: string }>();
+      const cips = new Map<string, string>();
+      const view: CodeView = {
+        code: (id) => pending.get(id)?.code ?? codes.get(id),
+        lastWrite: (id) => pending.get(id)?.writeId ?? lastWrite.get(id),
+        cipHolder: (cip) => cips.get(cip) ?? byCip.get(cip),
+      };
+      const verdicts = commits.map((commit) => {
+        const verdict = judge(view, commit.code, commit.expectedVersion, commit.writeId, 'commitCodes');
+        if (verdict === 'write') {
+          pending.set(commit.code.id, { code: commit.code, writeId: commit.writeId });
+          if (commit.code.cip !== null) cips.set(commit.code.cip, commit.code.id);
+        }
+        return verdict;
+      });
+      verdicts.forEach((verdict, index) => {
+        if (verdict !== 'write') return;
+        write(commits[index]!.code, commits[index]!.writeId);
+        records.write(batches[index]!);
+      });
+      return verdicts.map((verdict) => verdict !== 'stale');
     },
 
     listCodes(filter) {
-      const { statuses, updatedSince, limit, afterId } = resolveListFilter(filter);
-      const page: CashCode[] = [];
-      let more = false;
-      // Plain string comparison is code-unit order, the same as a binary SQL collation.
-      const ids = [...codes.keys()].filter((id) => afterId === null || id > afterId).sort();
-      for (const id of ids) {
-        const code = codes.get(id)!;
-        if (statuses !== null && !statuses.has(code.status)) continue;
-        if (updatedSince !== null && code.updatedAt.getTime() < updatedSince) continue;
-        if (page.length === limit) {
-          more = true;
-          break;
-        }
-        page.push(cloneCode(code));
-      }
-      const last = page.at(-1);
-      return { codes: page, nextCursor: more && last !== undefined ? encodeCursor(last.id) : null };
+      const resolved = resolveListFilter(filter);
+      const { ids, more } = indexes.page(resolved, (id) => codes.get(id)!);
+      const page = ids.map((id) => cloneCode(codes.get(id)!));
+      const last = ids.at(-1);
+      return { codes: page, nextCursor: more && last !== undefined ? encodeCursor(last) : null };
     },
 
     claimExpired(options) {
@@ -185,26 +234,32 @@ export function createCodeTable(now: () => number, records: MemoryRecords): Memo
         ]);
       }
       const owner = options.owner === undefined ? null : checkKey(options.owner, 'claimExpired', 'owner');
-      const cutoff = options.now.getTime();
-      const clock = now();
-      const held: CashCode[] = [];
-      const due: CashCode[] = [];
-      for (const id of pending) {
-        const code = codes.get(id)!;
-        const lease = leases.get(id);
-        if (lease !== undefined && lease.until > clock) {
-          // A re-executed claim gets back what this owner still holds.
-          if (owner !== null && lease.owner === owner) held.push(code);
-          continue;
-        }
-        if (code.expiresAt.getTime() <= cutoff) due.push(code);
-      }
       // Oldest expiry first, so a backlog drains in the order buyers stopped being able to pay.
-      const byExpiry = (a: CashCode, b: CashCode): number =>
-        a.expiresAt.getTime() - b.expiresAt.getTime() || (a.id < b.id ? -1 : 1);
-      const taken = [...held.sort(byExpiry), ...due.sort(byExpiry)].slice(0, limit);
-      for (const code of taken) leases.set(code.id, { until: clock + leaseMs, owner });
-      return taken.sort(byExpiry).map(cloneCode);
+      const taken = indexes.claimDue({ cutoff: options.now.getTime(), limit, leaseMs, owner, clock: now() });
+      return taken.map((id) => cloneCode(codes.get(id)!));
+    },
+
+    listStaleReservations(options) {
+      const { cutoff, limit } = checkStaleReservations(options);
+      return indexes.staleReservations(cutoff, limit).map((id) => cloneCode(codes.get(id)!));
+    },
+
+    prune(cutoff, limit) {
+      const gone = { codes: 0, logEntries: 0, events: 0 };
+      for (const id of indexes.prunable(cutoff, limit)) {
+        const code = codes.get(id)!;
+        indexes.remove(code);
+        codes.delete(id);
+        lastWrite.delete(id);
+        if (code.cip !== null && byCip.get(code.cip) === id) byCip.delete(code.cip);
+        // The order is forgotten with its current code: it can be claimed afresh (docs/storage.md).
+        if (byOrder.get(code.orderId) === id) byOrder.delete(code.orderId);
+        const forgotten = records.forget(id);
+        gone.codes += 1;
+        gone.logEntries += forgotten.logEntries;
+        gone.events += forgotten.events;
+      }
+      return gone;
     },
 
     get size() {

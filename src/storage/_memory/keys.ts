@@ -16,6 +16,8 @@ export interface MemoryKeyTable {
   takeValue(key: string, owner?: string): string | null;
   deleteKey(key: string): void;
   hit(key: string, limit: number, windowMs: number, hitId?: string): HitResult;
+  /** Delete at most `limit` expired markers, values and counters (all with `null`); how many went. */
+  purgeExpired(limit: number | null): number;
   /** Entries held per family, including expired ones not yet swept. */
   sizes(): { markers: number; values: number; counters: number };
 }
@@ -90,6 +92,20 @@ export function createKeyTable(now: () => number): MemoryKeyTable {
       if (hitId === undefined) lastHits.delete(key);
       else lastHits.set(key, { hitId, result }, result.resetAt.getTime());
       return { ...result, resetAt: new Date(result.resetAt) };
+    },
+
+    purgeExpired(limit) {
+      let left = limit ?? Number.POSITIVE_INFINITY;
+      let deleted = 0;
+      for (const family of [markers, values, counters]) {
+        const count = family.purge(left);
+        deleted += count;
+        left -= count;
+      }
+      // The re-execution memos go with them; they are not keys of their own, so they are not counted.
+      taken.purge(limit ?? Number.POSITIVE_INFINITY);
+      lastHits.purge(limit ?? Number.POSITIVE_INFINITY);
+      return deleted;
     },
 
     sizes: () => ({ markers: markers.size, values: values.size, counters: counters.size }),

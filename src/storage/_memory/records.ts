@@ -1,7 +1,23 @@
+import { ValidationError } from '../../errors.js';
 import type { LifecycleEntry } from '../../model/code.js';
 import type { CodeEvent, OutboxEvent } from '../../model/events.js';
-import type { ClaimEventsOptions, EventPage, ListEventsFilter, RecordBatch, SettleEventOptions } from '../contract.js';
-import { checkClaimEvents, checkSettleEvent, encodeEventCursor, resolveEventFilter } from './args.js';
+import type {
+  ClaimEventsOptions,
+  EventPage,
+  ListEventsFilter,
+  LogPage,
+  LogPageOptions,
+  RecordBatch,
+  SettleEventOptions,
+} from '../contract.js';
+import {
+  checkClaimEvents,
+  checkLogPage,
+  checkSettleEvent,
+  encodeEventCursor,
+  encodeLogCursor,
+  resolveEventFilter,
+} from './args.js';
 
 /**
  * The lifecycle logs and the event outbox of the memory store.
@@ -13,6 +29,10 @@ export interface MemoryRecords {
   /** Append the entries and add the events, skipping ids already held. */
   write(batch: RecordBatch): void;
   readLog(subject: string): LifecycleEntry[];
+  /** One page of a log, newest page first (see `CashCodeStore.readLogPage`). */
+  readLogPage(subject: string, options: LogPageOptions): LogPage;
+  /** Drop the log of `codeId` and its delivered events (pending and dead ones stay); what went. */
+  forget(codeId: string): { logEntries: number; events: number };
   claimEvents(options: ClaimEventsOptions): OutboxEvent[];
   settleEvent(options: SettleEventOptions): boolean;
   listEvents(filter?: ListEventsFilter): EventPage;
@@ -32,12 +52,14 @@ interface Slot {
 
 const streamOf = (event: CodeEvent): string => (event.codeId === null ? `event:${event.id}` : `code:${event.codeId}`);
 
-/** Create the log and outbox tables. */
-export function createRecords(): MemoryRecords {
+/** Create the log and outbox tables; `store` names the store in log cursors. */
+export function createRecords(store = 'memory'): MemoryRecords {
   const logs = new Map<string, LifecycleEntry[]>();
   const entryIds = new Map<string, Set<string>>();
   let logEntries = 0;
   const events = new Map<string, Slot>();
+  // Event ids per code, in outbox order: listing or pruning one code's events never walks the outbox.
+  const byCode = new Map<string, Set<string>>();
   // Pending events by seq (Map keeps insertion order, and seq only grows), and per stream in order.
   const pending = new Map<string, Slot>();
   const streams = new Map<string, string[]>();
@@ -112,12 +134,55 @@ export function createRecords(): MemoryRecords {
           leaseUntil: 0,
         };
         events.set(event.id, slot);
+        if (event.codeId !== null) {
+          const mine = byCode.get(event.codeId);
+          if (mine === undefined) byCode.set(event.codeId, new Set([event.id]));
+          else mine.add(event.id);
+        }
         counts.pending += 1;
         enterPending(slot);
       }
     },
 
     readLog: (subject) => (logs.get(subject) ?? []).map((entry) => structuredClone(entry)),
+
+    readLogPage(subject, options) {
+      const { limit, before } = checkLogPage(store, subject, options);
+      const log = logs.get(subject) ?? [];
+      // A cursor is the index of the first entry of the page it came with: always 1..length, since
+      // logs only grow (a pruned code's log is gone, and so are its cursors).
+      if (before !== null && (before < 1 || before > log.length)) {
+        throw new ValidationError(
+          'Invalid argument to store.readLogPage(): before is not a cursor this store returned for this subject; pass the previous nextCursor.',
+          [{ path: 'before', message: 'is not a cursor of this log.' }],
+        );
+      }
+      const end = before ?? log.length;
+      const start = Math.max(0, end - limit);
+      return {
+        entries: log.slice(start, end).map((entry) => structuredClone(entry)),
+        nextCursor: start > 0 ? encodeLogCursor(store, subject, start) : null,
+      };
+    },
+
+    forget(codeId) {
+      const log = logs.get(codeId);
+      logs.delete(codeId);
+      entryIds.delete(codeId);
+      logEntries -= log?.length ?? 0;
+      let dropped = 0;
+      const mine = byCode.get(codeId);
+      for (const id of mine ?? []) {
+        const slot = events.get(id);
+        if (slot === undefined || slot.record.state !== 'delivered') continue;
+        events.delete(id);
+        mine!.delete(id);
+        counts.delivered -= 1;
+        dropped += 1;
+      }
+      if (mine?.size === 0) byCode.delete(codeId);
+      return { logEntries: log?.length ?? 0, events: dropped };
+    },
 
     claimEvents(options) {
       const { limit, leaseMs, owner, now } = checkClaimEvents(options);
@@ -169,7 +234,8 @@ export function createRecords(): MemoryRecords {
       const page: OutboxEvent[] = [];
       let last = 0;
       let more = false;
-      for (const slot of events.values()) {
+      const slots = codeId === null ? events.values() : [...(byCode.get(codeId) ?? [])].map((id) => events.get(id)!);
+      for (const slot of slots) {
         if (afterSeq !== null && slot.seq <= afterSeq) continue;
         if (state !== null && slot.record.state !== state) continue;
         if (codeId !== null && slot.record.event.codeId !== codeId) continue;

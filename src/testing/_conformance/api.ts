@@ -78,9 +78,35 @@ export function registerSkipped(api: ConformanceTestApi, reason: string): void {
   api.it(title, () => {});
 }
 
+/** What a running conformance test can ask of its runner. */
+export interface RunningTest {
+  /**
+   * Mark the running test skipped with `reason`, when the runner can do that from inside a test
+   * (vitest's `context.skip` stops the test there; node:test's `t.skip` marks it and it goes on).
+   * Other runners show the test as passed; the suite calls this only after checking the fallback the
+   * SDK uses instead of the missing capability, so the test still proves something.
+   */
+  skip(reason: string): void;
+}
+
+type RunnerSkip = (reason: string) => unknown;
+
+function runnerSkip(context: unknown): RunnerSkip | null {
+  // vitest's test context is a function object; node:test's is a plain one.
+  if (context === null || (typeof context !== 'object' && typeof context !== 'function')) return null;
+  const skip = (context as { skip?: unknown }).skip;
+  return typeof skip === 'function' ? (reason) => (skip as RunnerSkip).call(context, reason) : null;
+}
+
 /** `it` with the runner's return value dropped (node:test returns a promise the suite must not hold). */
-export function registerTest(api: ConformanceTestApi): (name: string, fn: () => Promise<void>) => void {
+export function registerTest(
+  api: ConformanceTestApi,
+): (name: string, fn: (test: RunningTest) => Promise<void>) => void {
   return (name, fn) => {
-    api.it(name, () => fn());
+    // A rest parameter keeps the function's length at 0: no runner mistakes it for a `done` callback.
+    api.it(name, (...args: unknown[]) => {
+      const skip = runnerSkip(args[0]);
+      return fn({ skip: (reason) => skip?.(reason) });
+    });
   };
 }

@@ -1,6 +1,7 @@
 import { type ErrorCode, isPagoEfectivoKitError } from '../../errors.js';
 import type { CashCode, LifecycleEntry } from '../../model/code.js';
 import type { CashCodeStore } from '../../storage/contract.js';
+import type { RunningTest } from './api.js';
 import { expect, fail } from './expect.js';
 import type { FaultInjector } from './injector.js';
 
@@ -17,7 +18,7 @@ export interface SuiteContext {
   /** The backend-fault controller handed to the running test's factory. */
   faults(): FaultInjector;
   /** Register one test with the runner the suite was given. */
-  it(name: string, fn: () => Promise<void>): void;
+  it(name: string, fn: (test: RunningTest) => Promise<void>): void;
 }
 
 // Every record gets a random suffix, so the suite also runs on databases shared with other runs.
