@@ -301,6 +301,38 @@ if (url) {
       expect(rows[0]).toEqual({ sweep_lease_until: null, reserve_until: null });
     });
 
+    it('a batch that changes a code twice judges the second commit on the first, in one transaction', async () => {
+      const prefix = freshPrefix();
+      const pool = newPool(3);
+      const store = postgresStore(pool, { tablePrefix: prefix, autoMigrate: true });
+      const [a, b] = await pendingCodes(store, 2, 'chain');
+      const first = commitOf(a!, { status: 'expired' });
+      const second = { ...commitOf(first.code, { status: 'cancelled' }), entries: [], events: [] };
+      const stale = commitOf(a!, { status: 'cancelled' });
+      const other = commitOf(b!, { status: 'expired' });
+      const batch = [first, other, second, stale];
+      expect(await store.commitCodes(batch)).toEqual([true, true, true, false]);
+      expect(await store.getCode(a!.id)).toEqual(second.code);
+      // Re-executed, it writes nothing more; the first commit is no longer the code's last write, so it
+      // answers what commitCode one by one would answer too.
+      expect(await store.commitCodes(batch)).toEqual([false, true, true, false]);
+      expect(await logOf(pool, prefix, [a!.id, b!.id])).toEqual({ entries: 2, events: 2 });
+      // Over a single Client too: the transaction is one unit of its queue.
+      const single = new pg.Client({ connectionString: url });
+      await single.connect();
+      try {
+        const over = postgresStore(single, { tablePrefix: prefix });
+        const [c] = await pendingCodes(store, 1, 'chain-client');
+        const one = commitOf(c!, { status: 'expired' });
+        const two = { ...commitOf(one.code, { status: 'cancelled' }), entries: [], events: [] };
+        const [answers, read] = await Promise.all([over.commitCodes([one, two]), over.getCode(c!.id)]);
+        expect(answers).toEqual([true, true]);
+        expect(read).toEqual(two.code);
+      } finally {
+        await single.end();
+      }
+    });
+
     it('events of a batch enter the outbox in batch order', async () => {
       const store = postgresStore(newPool(2), { tablePrefix: freshPrefix(), autoMigrate: true });
       const codes = await pendingCodes(store, 6, 'order');
@@ -329,8 +361,11 @@ if (url) {
       ]);
       const conflict = await rejection(store.commitCodes([good, taken]));
       expect(conflict).toMatchObject({ code: 'storage_error', details: { reason: 'cip_conflict', cip: a!.cip } });
-      const duplicate = await rejection(store.commitCodes([good, commitOf({ ...a!, version: 2 }, {})]));
-      expect(duplicate.code).toBe('validation_failed');
+      // A batch that changes a code twice runs in one transaction: a refusal in its second round
+      // undoes the first round too.
+      const chained = commitOf(good.code, { cip: `other-${run}` });
+      const undone = await rejection(store.commitCodes([good, chained]));
+      expect(undone).toMatchObject({ code: 'storage_error', details: { reason: 'cip_immutable' } });
       expect((await rejection(store.commitCodes([good, { ...moved, writeId: '' }]))).code).toBe('validation_failed');
       expect(await store.getCode(a!.id)).toEqual(a);
       expect(await logOf(pool, prefix, ids)).toEqual({ entries: 0, events: 0 });

@@ -15,7 +15,7 @@
  *
  * @module storage/mysql
  */
-import type { CashCodeStore } from '../contract.js';
+import type { CashCodeStore, PurgeOptions } from '../contract.js';
 import { createMysqlCodeTable } from './_internal/mysql/codes.js';
 import { createMysqlKeyTable } from './_internal/mysql/keys.js';
 import { type MysqlAccess, type MysqlPool, mysqlAccess } from './_internal/mysql/query.js';
@@ -62,7 +62,7 @@ export interface MysqlStore extends CashCodeStore {
    * Delete expired dedupe markers, values and counters (they already read as absent) and return how
    * many rows went. Run it now and then, for example after each sweeper pass.
    */
-  purgeExpired(): Promise<number>;
+  purgeExpired(options?: PurgeOptions): Promise<number>;
 }
 
 /** The table prefix used when none is given. */
@@ -142,6 +142,6 @@ export function mysqlStore(pool: MysqlPool, options: MysqlStoreOptions = {}): My
     ...guardedStore('mysql', codes, { ...keys, ...records }),
     tablePrefix: prefix,
     migrate: () => op('migrate', migrate),
-    purgeExpired: () => op('purgeExpired', () => keys.purgeExpired()),
+    purgeExpired: (purgeOptions) => op('purgeExpired', () => keys.purgeExpired(purgeOptions)),
   };
 }

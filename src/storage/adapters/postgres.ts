@@ -19,7 +19,7 @@ import { createPgCommitBatch } from './_internal/postgres/batch.js';
 import { createPgCodeTable } from './_internal/postgres/codes.js';
 import { createPgKeyTable } from './_internal/postgres/keys.js';
 import { createPgListing } from './_internal/postgres/listing.js';
-import { type PgClient, type PgQuery, pgQuery } from './_internal/postgres/query.js';
+import { type PgClient, type PgQuery, type PgTransaction, pgConnection } from './_internal/postgres/query.js';
 import { createPgRecords } from './_internal/postgres/records.js';
 import {
   isUndefinedTable,
@@ -106,7 +106,7 @@ export function postgresStore(client: PgClient, options: PostgresStoreOptions = 
     /^[a-z_][a-z0-9_]{0,39}$/,
     'must be lowercase letters, digits and underscores, start with a letter or underscore, at most 40 characters',
   );
-  const raw = pgQuery(client);
+  const { query: raw, transaction: rawTransaction } = pgConnection(client);
   let ready: Promise<void> | null = null;
 
   async function migrate(): Promise<void> {
@@ -121,23 +121,25 @@ export function postgresStore(client: PgClient, options: PostgresStoreOptions = 
 
   // Every statement waits for the one-time schema check (or migration); a failed check is retried by
   // the next operation, so running migrate() later heals a store created too early.
-  const query: PgQuery = async (text, values) => {
+  const schemaChecked = async <T>(task: () => Promise<T>): Promise<T> => {
     ready ??= (options.autoMigrate === true ? migrate() : check()).catch((error: unknown) => {
       ready = null;
       throw error;
     });
     await ready;
     try {
-      return await raw(text, values);
+      return await task();
     } catch (error) {
       throw isUndefinedTable(error) ? schemaError(prefix, null, error) : error;
     }
   };
+  const query: PgQuery = (text, values) => schemaChecked(() => raw(text, values));
+  const transaction: PgTransaction = (work) => schemaChecked(() => rawTransaction(work));
   const codes = createPgCodeTable(query, prefix);
   const keys = createPgKeyTable(query, prefix);
   const records = createPgRecords(query, prefix);
   const listing = createPgListing(query, prefix);
-  const batch = createPgCommitBatch(query, prefix);
+  const batch = createPgCommitBatch(query, transaction, prefix);
   const op = <T>(operation: string, task: () => Promise<T>): Promise<T> => guard('postgres', operation, task);
 
   return {

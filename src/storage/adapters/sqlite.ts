@@ -16,7 +16,7 @@ import { epochClock, type StoreClock } from '../_memory/clock.js';
 
 export type { StoreClock } from '../_memory/clock.js';
 
-import type { CashCodeStore } from '../contract.js';
+import type { CashCodeStore, PurgeOptions } from '../contract.js';
 import { checkPrefix, guard, guardedStore } from './_internal/shared.js';
 import { createSqliteCodeTable, type SqliteCodeTable } from './_internal/sqlite/codes.js';
 import { createSqliteKeyTable, type SqliteKeyTable } from './_internal/sqlite/keys.js';
@@ -59,7 +59,7 @@ export interface SqliteStore extends CashCodeStore {
    * Delete expired dedupe markers, values and counters (they already read as absent) and return how
    * many rows went. Run it now and then, for example after each sweeper pass.
    */
-  purgeExpired(): Promise<number>;
+  purgeExpired(options?: PurgeOptions): Promise<number>;
 }
 
 /** The table prefix used when none is given. */
@@ -122,6 +122,6 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
   return {
     ...guardedStore('sqlite', codes, { ...keys, ...records }),
     tablePrefix: prefix,
-    purgeExpired: () => op('purgeExpired', () => keys.purgeExpired()),
+    purgeExpired: (purgeOptions) => op('purgeExpired', () => keys.purgeExpired(purgeOptions)),
   };
 }

@@ -1,5 +1,5 @@
-import { checkKey, checkPositiveInt } from '../../../_memory/args.js';
-import type { CashCodeStore } from '../../../contract.js';
+import { checkKey, checkPositiveInt, checkPurge } from '../../../_memory/args.js';
+import type { CashCodeStore, PurgeOptions } from '../../../contract.js';
 import { duplicateKey, type MysqlAccess, RetryTransaction } from './query.js';
 import { keyStatements } from './sql.js';
 
@@ -8,8 +8,8 @@ export type MysqlKeyTable = Pick<
   CashCodeStore,
   'consumeOnce' | 'putValue' | 'getValue' | 'takeValue' | 'deleteKey' | 'hit'
 > & {
-  /** Delete expired markers, values and counters; resolves to the number of rows removed. */
-  purgeExpired(): Promise<number>;
+  /** Delete expired markers, values and counters (at most `limit`); resolves to the number removed. */
+  purgeExpired(options?: PurgeOptions): Promise<number>;
 };
 
 const truthy = (value: unknown): boolean => value === true || Number(value) === 1;
@@ -118,9 +118,18 @@ export function createMysqlKeyTable(db: MysqlAccess, prefix: string): MysqlKeyTa
       };
     },
 
-    async purgeExpired() {
-      const keys = await db.exec(sql.purgeKeys);
-      const counters = await db.exec(sql.purgeCounters);
+    async purgeExpired(options) {
+      const limit = checkPurge(options);
+      if (limit === null) {
+        const keys = await db.exec(sql.purgeKeys);
+        const counters = await db.exec(sql.purgeCounters);
+        return keys.affectedRows + counters.affectedRows;
+      }
+      // Oldest expiries first; the limit is a checked integer, spliced because `LIMIT ?` is not
+      // accepted as a prepared-statement parameter by every MySQL version.
+      const keys = await db.exec(`${sql.purgeKeys} ORDER BY expires_at LIMIT ${limit}`);
+      if (keys.affectedRows >= limit) return keys.affectedRows;
+      const counters = await db.exec(`${sql.purgeCounters} ORDER BY reset_at LIMIT ${limit - keys.affectedRows}`);
       return keys.affectedRows + counters.affectedRows;
     },
   };

@@ -3,7 +3,7 @@ import { checkCommit } from '../../../_memory/args.js';
 import type { CashCodeStore, CodeCommit } from '../../../contract.js';
 import { serializeCode } from '../../../contract.js';
 import { conflictError, orderChange } from '../shared.js';
-import { type PgQuery, type PgRow, uniqueViolation } from './query.js';
+import { type PgQuery, type PgRow, type PgTransaction, uniqueViolation } from './query.js';
 import { reserveUntil } from './schema.js';
 import { keepLeaseIfPending, recordInserts } from './sql.js';
 
@@ -17,7 +17,8 @@ export type PgCommitBatch = Required<Pick<CashCodeStore, 'commitCodes'>>;
  * being a locking read, sees each row as last committed, after waiting for a concurrent writer: so
  * `judged` tells a landed re-execution (new version, this write id) from a stale version (`false`) and
  * from a refused change (same version, another order or CIP), exactly as `commitCode` does. One refused
- * commit stops every update of the batch (`upd` writes nothing), and the caller rejects. The entries
+ * commit stops every update of the batch (`upd` writes nothing), and the caller rejects. Each code
+ * appears at most once per statement (see `rounds`). The entries
  * and events of the commits that landed are inserted in batch order, after the locks, so the outbox
  * numbers of one code follow its commits.
  */
@@ -94,9 +95,42 @@ function violatedCip(error: unknown): string | null {
   return match?.[1] ?? null;
 }
 
-/** Create `commitCodes` over `query` for tables named `<prefix>…`. */
-export function createPgCommitBatch(query: PgQuery, prefix: string): PgCommitBatch {
+/**
+ * Split a batch into rounds that change each code at most once, keeping the order of each code's
+ * commits: round r holds the r-th commit of every code. Most batches (a sweep's) are one round.
+ */
+function rounds(commits: readonly CodeCommit[]): number[][] {
+  const seen = new Map<string, number>();
+  const result: number[][] = [];
+  for (const [index, commit] of commits.entries()) {
+    const round = seen.get(commit.code.id) ?? 0;
+    seen.set(commit.code.id, round + 1);
+    if (round === result.length) result.push([]);
+    result[round]!.push(index);
+  }
+  return result;
+}
+
+/**
+ * Create `commitCodes` over `query` for tables named `<prefix>…`. A batch that changes each code once
+ * is one statement; one that changes a code several times (each commit then judged on the one before
+ * it, as one by one) runs its rounds in one transaction.
+ */
+export function createPgCommitBatch(query: PgQuery, transaction: PgTransaction, prefix: string): PgCommitBatch {
   const statement = commitBatchStatement(prefix);
+
+  // One round: its answers by batch index, or the refusal that must undo the whole batch.
+  async function round(run: PgQuery, commits: readonly CodeCommit[], indexes: readonly number[]) {
+    const rows = await run(statement, [JSON.stringify(indexes.map((index) => inputRow(commits[index]!, index)))]);
+    const refused = rows.find((row) => row.refused === true);
+    if (refused !== undefined) {
+      const commit = commits[Number(refused.n)]!;
+      if (refused.stored_order !== commit.code.orderId) throw orderChange(refused.stored_order as string);
+      throw conflictError('postgres', 'commitCodes', 'cip_immutable', { id: commit.code.id, cip: refused.stored_cip });
+    }
+    return rows;
+  }
+
   return {
     async commitCodes(commits) {
       if (!Array.isArray(commits)) {
@@ -104,39 +138,27 @@ export function createPgCommitBatch(query: PgQuery, prefix: string): PgCommitBat
           { path: 'commits', message: 'must be an array of CodeCommit.' },
         ]);
       }
-      const ids = new Set<string>();
-      for (const [index, commit] of commits.entries()) {
-        checkCommit(commit);
-        // One statement cannot apply two changes of one row in order: such a batch is refused whole.
-        if (ids.has(commit.code.id)) {
-          throw new ValidationError(
-            `Invalid argument to store.commitCodes(): commits[${index}] changes code ${commit.code.id} again; a batch changes each code once.`,
-            [{ path: `commits[${index}].code.id`, message: 'must differ from the other commits of the batch.' }],
-          );
-        }
-        ids.add(commit.code.id);
-      }
+      for (const commit of commits) checkCommit(commit);
       if (commits.length === 0) return [];
-      let rows: PgRow[];
+      const plan = rounds(commits);
+      const answers: boolean[] = commits.map(() => false);
+      const record = (rows: PgRow[]): void => {
+        for (const row of rows) answers[Number(row.n)] = row.updated === true || row.replayed === true;
+      };
       try {
-        rows = await query(statement, [JSON.stringify(commits.map(inputRow))]);
+        if (plan.length === 1) record(await round(query, commits, plan[0]!));
+        else {
+          await transaction(async (run) => {
+            for (const indexes of plan) record(await round(run, commits, indexes));
+          });
+        }
       } catch (error) {
-        const constraint = uniqueViolation(error);
-        if (constraint === `${prefix}codes_cip_key`) {
+        if (uniqueViolation(error) === `${prefix}codes_cip_key`) {
           throw conflictError('postgres', 'commitCodes', 'cip_conflict', { cip: violatedCip(error) });
         }
         throw error;
       }
-      const refused = rows.find((row) => row.refused === true);
-      if (refused !== undefined) {
-        const commit = commits[Number(refused.n)]!;
-        if (refused.stored_order !== commit.code.orderId) throw orderChange(refused.stored_order as string);
-        throw conflictError('postgres', 'commitCodes', 'cip_immutable', {
-          id: commit.code.id,
-          cip: refused.stored_cip,
-        });
-      }
-      return rows.map((row) => row.updated === true || row.replayed === true);
+      return answers;
     },
   };
 }

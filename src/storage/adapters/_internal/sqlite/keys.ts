@@ -1,5 +1,5 @@
-import { checkKey, checkPositiveInt } from '../../../_memory/args.js';
-import type { HitResult } from '../../../contract.js';
+import { checkKey, checkPositiveInt, checkPurge } from '../../../_memory/args.js';
+import type { HitResult, PurgeOptions } from '../../../contract.js';
 import type { SqliteDatabase } from './schema.js';
 
 /** The key and counter operations of the SQLite store (synchronous). */
@@ -10,7 +10,7 @@ export interface SqliteKeyTable {
   takeValue(key: string, owner?: string): string | null;
   deleteKey(key: string): void;
   hit(key: string, limit: number, windowMs: number, hitId?: string): HitResult;
-  purgeExpired(): number;
+  purgeExpired(options?: PurgeOptions): number;
 }
 
 interface OnceParams {
@@ -69,6 +69,15 @@ export function createSqliteKeyTable(db: SqliteDatabase, prefix: string, now: ()
   );
   const purgeKeys = db.prepare(`DELETE FROM ${p}keys WHERE expires_at <= ?`);
   const purgeCounters = db.prepare(`DELETE FROM ${p}counters WHERE reset_at <= ?`);
+  // Bounded purges take the oldest expiries first, from the expiry indexes.
+  const purgeSomeKeys = db.prepare(
+    `DELETE FROM ${p}keys WHERE (kind, key) IN (
+       SELECT kind, key FROM ${p}keys WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,
+  );
+  const purgeSomeCounters = db.prepare(
+    `DELETE FROM ${p}counters WHERE key IN (
+       SELECT key FROM ${p}counters WHERE reset_at <= ? ORDER BY reset_at LIMIT ?)`,
+  );
 
   // Every write is its own IMMEDIATE transaction, so it waits for the write lock (busy_timeout)
   // instead of failing when another process is writing.
@@ -113,6 +122,10 @@ export function createSqliteKeyTable(db: SqliteDatabase, prefix: string, now: ()
   const purge = db.transaction(
     (clock: number): number => purgeKeys.run(clock).changes + purgeCounters.run(clock).changes,
   );
+  const purgeSome = db.transaction((clock: number, limit: number): number => {
+    const keys = purgeSomeKeys.run(clock, limit).changes;
+    return keys < limit ? keys + purgeSomeCounters.run(clock, limit - keys).changes : keys;
+  });
 
   return {
     consumeOnce(key, ttlMs, owner) {
@@ -148,6 +161,9 @@ export function createSqliteKeyTable(db: SqliteDatabase, prefix: string, now: ()
       if (hitId !== undefined) checkKey(hitId, 'hit', 'hitId');
       return count.immediate(key, limit, windowMs, hitId ?? null);
     },
-    purgeExpired: () => purge.immediate(now()),
+    purgeExpired(options) {
+      const limit = checkPurge(options);
+      return limit === null ? purge.immediate(now()) : purgeSome.immediate(now(), limit);
+    },
   };
 }
