@@ -1,7 +1,11 @@
 /**
  * PostgreSQL commits per logical operation: how many transactions the store commits for one `issue`,
- * one webhook payment and one swept code. The store sends single statements over a Pool (autocommit),
- * so each writing statement is one commit; the count is taken by wrapping the Pool's `query`.
+ * one webhook payment and one sweep batch. The store sends single statements over a Pool, each one
+ * its own transaction (autocommit), so the count is taken by wrapping the Pool's `query`: every
+ * statement is one commit, and the writing ones (INSERT, UPDATE or DELETE anywhere in the statement)
+ * are the commits that change data. The sweep is measured twice on the same codes and data: with the
+ * store's `commitCodes` (the batch of expirations in one transaction) and, as the baseline, with it
+ * hidden (one commit per code, what a store without it gets).
  * Runs when PAGOEFECTIVO_KIT_TEST_POSTGRES_URL is set (a random table prefix, dropped afterwards).
  */
 import { randomBytes } from 'node:crypto';
@@ -9,10 +13,11 @@ import pg from 'pg';
 import { createPagoEfectivoClient } from '../src/client/index.js';
 import { createCashCodes } from '../src/codes/index.js';
 import { postgresStore } from '../src/storage/adapters/postgres.js';
+import type { CashCodeStore } from '../src/storage/contract.js';
 import { createFakePagoEfectivo } from '../src/testing/index.js';
 
 const CREDS = { serviceId: 1234, accessKey: 'EXAMPLEACCESSKEY0001', secretKey: 'exampleSecretKey/abc+123=' };
-const WRITES = /^\s*(insert|update|delete|with|select\s+pg_advisory)/i;
+const WRITES = /\b(insert|update|delete)\b/i;
 const SAMPLES = 50;
 
 export async function run(): Promise<void> {
@@ -22,15 +27,15 @@ export async function run(): Promise<void> {
     return;
   }
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  let writes = 0;
-  let statements = 0;
+  const count = { commits: 0, writes: 0 };
   const counted = new Proxy(pool, {
     get(target, property, receiver) {
+      if (property === 'connect') throw new Error('the store checked out a connection: count its transactions too');
       if (property !== 'query') return Reflect.get(target, property, receiver);
       return (text: unknown, ...rest: unknown[]) => {
-        statements += 1;
-        // CTE statements that only read are rare in the store; count them as writes (an upper bound).
-        if (typeof text === 'string' && WRITES.test(text)) writes += 1;
+        // One statement outside an explicit transaction: one transaction, one commit.
+        count.commits += 1;
+        if (typeof text === 'string' && WRITES.test(text)) count.writes += 1;
         return (target.query as (...args: unknown[]) => unknown).call(target, text, ...rest);
       };
     },
@@ -40,24 +45,22 @@ export async function run(): Promise<void> {
   await store.migrate();
   const fake = createFakePagoEfectivo({ ...CREDS, webhookRetryDelayMs: 0 });
   const client = createPagoEfectivoClient({ ...CREDS, environment: 'sandbox', fetch: fake.fetch, now: fake.now });
-  const codes = createCashCodes({ client, store, now: fake.now, settlementGraceMs: 0 });
+  const service = (over: CashCodeStore) =>
+    createCashCodes({ client, store: over, now: fake.now, settlementGraceMs: 0 });
+  const codes = service(store);
+  const reset = () => {
+    count.commits = 0;
+    count.writes = 0;
+  };
+  const line = (label: string, per: number, note = '') =>
+    console.log(
+      `${label.padEnd(36)} ${(count.commits / per).toFixed(2)} commits, ${(count.writes / per).toFixed(2)} writing${note}`,
+    );
   try {
-    const measure = async (
-      label: string,
-      indexes: number[],
-      task: (index: number) => Promise<unknown>,
-    ): Promise<void> => {
-      writes = 0;
-      statements = 0;
-      for (const index of indexes) await task(index);
-      console.log(
-        `${label.padEnd(28)} ${(writes / indexes.length).toFixed(2)} commits (writing statements), ` +
-          `${(statements / indexes.length).toFixed(2)} statements in all`,
-      );
-    };
-    const all = Array.from({ length: SAMPLES }, (_, index) => index);
+    const all = Array.from({ length: SAMPLES * 2 }, (_, index) => index);
     const cips: string[] = [];
-    await measure('issue', all, async (index) => {
+    reset();
+    for (const index of all) {
       const { code } = await codes.issue({
         orderId: `bench-${prefix}-${index}`,
         amount: '150.50',
@@ -65,29 +68,46 @@ export async function run(): Promise<void> {
         payer: { email: 'ana@example.pe' },
       });
       cips.push(code.cip as string);
-    });
-    // Odd codes are paid; even ones stay pending for the sweep below.
-    await measure(
-      'applyPayment (exact)',
-      all.filter((index) => index % 2 === 1),
-      async (index) => {
-        const cip = cips[index]!;
-        await codes.applyPayment({ cip, amountMinor: 15050, currency: 'PEN', operationNumber: `op-${index}` });
-      },
-    );
-    for (let index = 0; index < SAMPLES; index += 2) fake.expire(cips[index]!);
+    }
+    line('issue (new order)', all.length, '   (goal ≤ 2)');
+    reset();
+    await codes.issue({ orderId: `bench-${prefix}-0`, amount: '150.50', currency: 'PEN', payer: { email: 'a@x.pe' } });
+    line('issue (same order again: reuse)', 1);
+    // Codes 0–9 are paid; the rest wait for the sweeps below.
+    reset();
+    for (let index = 0; index < 10; index += 1) {
+      await codes.applyPayment({
+        cip: cips[index]!,
+        amountMinor: 15050,
+        currency: 'PEN',
+        operationNumber: `op-${index}`,
+      });
+    }
+    line('applyPayment (exact)', 10);
+    for (let index = 10; index < all.length; index += 1) fake.expire(cips[index]!);
     fake.advance(25 * 3_600_000);
-    const swept = SAMPLES / 2;
-    writes = 0;
-    statements = 0;
-    const summary = await codes.sweepExpired({
-      limit: swept,
-      drain: false,
-      now: new Date(fake.now().getTime() + 86_400_000),
-    });
+    const now = new Date(fake.now().getTime() + 86_400_000);
+    const batch = 40;
+    // Baseline first: the same store with `commitCodes` hidden commits each expiration on its own.
+    const { commitCodes: _hidden, ...perCode } = store;
+    reset();
+    const single = await service(perCode).sweepExpired({ limit: batch, drain: false, now });
+    line(
+      `sweep of ${single.expired} codes, one commit each`,
+      1,
+      ` (${(count.writes / single.expired).toFixed(2)} per code)`,
+    );
+    const perCodeWrites = count.writes;
+    reset();
+    const batched = await codes.sweepExpired({ limit: batch, drain: false, now });
+    line(
+      `sweep of ${batched.expired} codes, commitCodes`,
+      1,
+      ` (${(count.writes / batched.expired).toFixed(2)} per code)`,
+    );
     console.log(
-      `${'sweep (per swept code)'.padEnd(28)} ${(writes / Math.max(summary.expired, 1)).toFixed(2)} commits, ` +
-        `${summary.expired} codes expired in one sweep`,
+      `${'sweep writing commits, batch / per code'.padEnd(36)} ${(count.writes / perCodeWrites).toFixed(2)}x ` +
+        '(claimExpired + one commitCodes vs claimExpired + one commit per code)',
     );
   } finally {
     await pool.query(

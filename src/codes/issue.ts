@@ -77,13 +77,19 @@ async function waitedFailure(ctx: ServiceContext, code: CashCode): Promise<Guard
   return inFlight(code.orderId, `the concurrent creation of its code failed (${failure.reason ?? 'unknown reason'})`);
 }
 
+/**
+ * What a claim-and-create attempt came to: the issued code, or a lost race with the order's current
+ * code when the store answered it (`undefined`: re-read the order).
+ */
+type Attempt = { kind: 'issued'; result: IssueResult } | { kind: 'lost'; current?: CashCode | null };
+
 /** Claim the order (optionally replacing its old code), then create and commit the CIP. */
 async function reserveAndCreate(
   ctx: ServiceContext,
   request: IssueRequest,
   expiresAt: Date,
   replacing: CashCode | null,
-): Promise<IssueResult | null> {
+): Promise<Attempt> {
   const reserved = newReservation(ctx, request, expiresAt);
   const data = {
     amountMinor: reserved.amountMinor,
@@ -107,9 +113,9 @@ async function reserveAndCreate(
     ...(replacing !== null && { replacing: { id: replacing.id, version: replacing.version } }),
   };
   const claim = await reexecute(ctx, 'claimOrder', () => ctx.store.claimOrder(reserved, options));
-  if (!claim.claimed) return null;
+  if (!claim.claimed) return { kind: 'lost', current: claim.current };
   const committed = await createAndCommit(ctx, claim.code, request);
-  return committed === null ? null : { code: committed, created: true };
+  return committed === null ? { kind: 'lost' } : { kind: 'issued', result: { code: committed, created: true } };
 }
 
 /**
@@ -135,8 +141,15 @@ export async function issue(ctx: ServiceContext, input: IssueInput): Promise<Iss
   let waitedOn: string | null = null;
   // Codes whose CIP this call confirmed gone: a lost race on them must not wait for our own turn.
   const confirmed = new Set<string>();
+  // Most orders are new: claim straight away instead of reading the order first (one round trip and,
+  // on PostgreSQL, one transaction less). A lost claim answers the order's code, decided on below
+  // exactly as if it had been read.
+  const first = await reserveAndCreate(ctx, request, expiresAt, null);
+  if (first.kind === 'issued') return first.result;
+  let known = first.current;
   for (let round = 0; round < MAX_ROUNDS; ) {
-    const current = await ctx.store.getCodeByOrder(request.orderId);
+    const current = known !== undefined ? known : await ctx.store.getCodeByOrder(request.orderId);
+    known = undefined;
     let unlogged = false;
     if (current !== null && current.id === waitedOn && current.status === 'failed') {
       const failure = await waitedFailure(ctx, current);
@@ -190,8 +203,9 @@ export async function issue(ctx: ServiceContext, input: IssueInput): Promise<Iss
         if (previous === null) continue;
       }
     }
-    const result = await reserveAndCreate(ctx, request, expiresAt, previous);
-    if (result !== null) return result;
+    const attempt = await reserveAndCreate(ctx, request, expiresAt, previous);
+    if (attempt.kind === 'issued') return attempt.result;
+    known = attempt.current;
   }
   throw inFlight(request.orderId, 'its code changed too many times during this call');
 }

@@ -1,6 +1,7 @@
 import { isPagoEfectivoKitError } from '../errors.js';
 import type { Actor, CashCode, CodeStatus, LifecycleEntry, LifecycleEventType } from '../model/code.js';
 import type { CodeEvent, CodeEventType, EventSource } from '../model/events.js';
+import type { CodeCommit } from '../storage/contract.js';
 import { log, type ServiceContext, sleep } from './_context.js';
 import { createCodeId } from './ids.js';
 
@@ -123,23 +124,25 @@ export interface TransitionOptions {
   event?: ChangeEvent;
 }
 
+/** A change of a code ready to commit: the stored code it yields and its atomic commit. */
+export interface PreparedChange {
+  next: CashCode;
+  commit: CodeCommit;
+}
+
 /**
- * Change a code atomically (invariant 9): the compare-and-set on its version, its lifecycle entry,
- * and its outbox event are one store commit. Returns the stored code, or `null` when another writer
- * changed it first (re-read and re-decide). A store failure is re-executed with the same write id, so
- * a lost reply is resolved by the store's own answer; if the store stays down, the `StorageError`
- * reaches the caller and nothing that the caller could not retry was recorded.
- * Delivers the event to `onEvent` right after the commit (see `ServiceContext.afterCommit`).
+ * Build the atomic commit of a change (see {@link transition}) without writing it: the next version of
+ * the code, its lifecycle entry (id derived from the version), its outbox event and a fresh write id.
  *
  * @throws {Error} if the change is not in {@link TRANSITIONS} (a bug, never a runtime condition).
  */
-export async function transition(
+export function prepareTransition(
   ctx: ServiceContext,
   code: CashCode,
   changes: Partial<CashCode>,
   event: LifecycleEvent,
   options: TransitionOptions = {},
-): Promise<CashCode | null> {
+): PreparedChange {
   const to = changes.status ?? code.status;
   if (to !== code.status && !TRANSITIONS[code.status].includes(to)) {
     throw new Error(`pagoefectivo-kit bug: illegal transition ${code.status} -> ${to} for code ${code.id}`);
@@ -157,17 +160,49 @@ export async function transition(
     options.event === undefined
       ? []
       : [eventFor(ctx, next, options.event, transitionEventId(next.id, next.version, options.event.type))];
-  const commit = {
-    code: next,
-    expectedVersion: code.version,
-    writeId: createCodeId(),
-    entries: [entry, ...(options.entries ?? [])],
-    events,
+  return {
+    next,
+    commit: {
+      code: next,
+      expectedVersion: code.version,
+      writeId: createCodeId(),
+      entries: [entry, ...(options.entries ?? [])],
+      events,
+    },
   };
+}
+
+/**
+ * Write a prepared change (see {@link prepareTransition}): the store's compare-and-set, re-executed
+ * with the same write id after a store failure. Returns the stored code, or `null` when another
+ * writer changed it first. Delivers its event to `onEvent` right after the commit.
+ */
+export async function commitPrepared(ctx: ServiceContext, prepared: PreparedChange): Promise<CashCode | null> {
+  const { commit, next } = prepared;
   const landed = await reexecute(ctx, 'commitCode', () => ctx.store.commitCode(commit));
   if (!landed) return null;
-  if (events.length > 0) await ctx.afterCommit();
+  if (commit.events.length > 0) await ctx.afterCommit();
   return next;
+}
+
+/**
+ * Change a code atomically (invariant 9): the compare-and-set on its version, its lifecycle entry,
+ * and its outbox event are one store commit. Returns the stored code, or `null` when another writer
+ * changed it first (re-read and re-decide). A store failure is re-executed with the same write id, so
+ * a lost reply is resolved by the store's own answer; if the store stays down, the `StorageError`
+ * reaches the caller and nothing that the caller could not retry was recorded.
+ * Delivers the event to `onEvent` right after the commit (see `ServiceContext.afterCommit`).
+ *
+ * @throws {Error} if the change is not in {@link TRANSITIONS} (a bug, never a runtime condition).
+ */
+export async function transition(
+  ctx: ServiceContext,
+  code: CashCode,
+  changes: Partial<CashCode>,
+  event: LifecycleEvent,
+  options: TransitionOptions = {},
+): Promise<CashCode | null> {
+  return commitPrepared(ctx, prepareTransition(ctx, code, changes, event, options));
 }
 
 /**

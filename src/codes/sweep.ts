@@ -2,11 +2,12 @@ import { isPagoEfectivoKitError, ValidationError } from '../errors.js';
 import type { CashCode, CodeStatus } from '../model/code.js';
 import type { CipStatus } from '../model/provider.js';
 import { log, type ServiceContext } from './_context.js';
+import { commitBatch } from './batch-commit.js';
 import { classify, recordConfirmedPayment } from './confirm.js';
 import { takeOver } from './create.js';
 import type { DrainResult } from './events.js';
 import { createCodeId } from './ids.js';
-import { reexecute, transition } from './lifecycle.js';
+import { type PreparedChange, prepareTransition, reexecute } from './lifecycle.js';
 import { referenceOf } from './reference.js';
 
 /** Options of `CashCodes.sweepExpired`. */
@@ -63,11 +64,17 @@ export interface SweepSummary {
   events: DrainResult | null;
 }
 
+/**
+ * Judge one due code on its search answer. Payments are recorded right away through the payment
+ * judgement; a code confirmed gone is only prepared for expiry and added to `expiring`, which the
+ * sweep then writes as one batch (see {@link expireBatch}).
+ */
 async function settle(
   ctx: ServiceContext,
   code: CashCode,
   status: CipStatus | null,
   summary: SweepSummary,
+  expiring: PreparedChange[],
 ): Promise<void> {
   const cip = code.cip ?? '';
   const check = classify(ctx, cip, status);
@@ -91,17 +98,37 @@ async function settle(
     return;
   }
   const reason = check.status.state === 'deleted' ? 'deleted_at_provider' : 'confirmed_with_api';
-  const expired = await transition(
-    ctx,
-    code,
-    { status: 'expired' },
-    { type: 'expired', actor: 'sweeper', reason },
-    { event: { type: 'code.expired', source: 'sweeper', data: { reason } } },
+  expiring.push(
+    prepareTransition(
+      ctx,
+      code,
+      { status: 'expired' },
+      { type: 'expired', actor: 'sweeper', reason },
+      { event: { type: 'code.expired', source: 'sweeper', data: { reason } } },
+    ),
   );
-  if (expired === null) summary.skipped += 1;
-  else {
-    summary.expired += 1;
-    summary.changed.push({ codeId: code.id, orderId: code.orderId, status: 'expired' });
+}
+
+/** Write the sweep's expirations together (one commit on stores with `commitCodes`) and count them. */
+async function expireBatch(
+  ctx: ServiceContext,
+  expiring: readonly PreparedChange[],
+  summary: SweepSummary,
+): Promise<void> {
+  const outcomes = await commitBatch(ctx, expiring);
+  for (const [index, outcome] of outcomes.entries()) {
+    const code = expiring[index]!.next;
+    if ('error' in outcome) {
+      summary.errors += 1;
+      log(ctx, 'error', 'sweep could not settle a code', {
+        codeId: code.id,
+        errorCode: isPagoEfectivoKitError(outcome.error) ? outcome.error.code : 'unknown',
+      });
+    } else if (outcome.stored === null) summary.skipped += 1;
+    else {
+      summary.expired += 1;
+      summary.changed.push({ codeId: code.id, orderId: code.orderId, status: 'expired' });
+    }
   }
 }
 
@@ -227,9 +254,10 @@ export async function sweepExpired(ctx: ServiceContext, options: SweepOptions = 
   );
   if (due.length > 0) {
     const { statuses, searched } = await searchDue(ctx, due, summary);
+    const expiring: PreparedChange[] = [];
     for (const code of searched) {
       try {
-        await settle(ctx, code, code.cip === null ? null : (statuses?.get(code.cip) ?? null), summary);
+        await settle(ctx, code, code.cip === null ? null : (statuses?.get(code.cip) ?? null), summary, expiring);
       } catch (error) {
         summary.errors += 1;
         log(ctx, 'error', 'sweep could not settle a code', {
@@ -238,6 +266,7 @@ export async function sweepExpired(ctx: ServiceContext, options: SweepOptions = 
         });
       }
     }
+    await expireBatch(ctx, expiring, summary);
   }
   // Leases are judged on the service clock: `options.now` only picks which codes count as expired.
   await releaseStaleReservations(ctx, ctx.now(), limit, summary);

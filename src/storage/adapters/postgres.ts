@@ -9,14 +9,17 @@
  * they commit together or not at all. A commit re-executed after a lost reply is recognised by its
  * write id in the same statement. The sweeper and the event workers take work with
  * `FOR UPDATE SKIP LOCKED` plus a lease, and `UNIQUE` constraints keep one current code per order,
- * one code per CIP, one entry per entry id and one event per event id.
+ * one code per CIP, one entry per entry id and one event per event id. `commitCodes` writes a sweep's
+ * batch in one statement too, and every listing walks an index (see docs/storage-adapters.md).
  *
  * @module storage/postgres
  */
-import type { CashCodeStore } from '../contract.js';
+import type { CashCodeStore, LogPage, PurgeOptions } from '../contract.js';
+import { createPgCommitBatch } from './_internal/postgres/batch.js';
 import { createPgCodeTable } from './_internal/postgres/codes.js';
 import { createPgKeyTable } from './_internal/postgres/keys.js';
-import { type PgClient, type PgQuery, pgQuery } from './_internal/postgres/query.js';
+import { createPgListing } from './_internal/postgres/listing.js';
+import { type PgClient, type PgQuery, type PgTransaction, pgConnection } from './_internal/postgres/query.js';
 import { createPgRecords } from './_internal/postgres/records.js';
 import {
   isUndefinedTable,
@@ -58,9 +61,13 @@ export interface PostgresStore extends CashCodeStore {
   migrate(): Promise<void>;
   /**
    * Delete expired dedupe markers, values and counters (they already read as absent) and return how
-   * many rows went. Run it now and then, for example after each sweeper pass.
+   * many rows went: every one without options, at most `limit` (oldest first) with them. The sweeper
+   * calls it in bounded batches; call it again while it returns `limit`.
    */
-  purgeExpired(): Promise<number>;
+  purgeExpired(options?: PurgeOptions): Promise<number>;
+  commitCodes: NonNullable<CashCodeStore['commitCodes']>;
+  readLogPage: NonNullable<CashCodeStore['readLogPage']>;
+  listStaleReservations: NonNullable<CashCodeStore['listStaleReservations']>;
 }
 
 /** The table prefix used when none is given. */
@@ -99,7 +106,7 @@ export function postgresStore(client: PgClient, options: PostgresStoreOptions = 
     /^[a-z_][a-z0-9_]{0,39}$/,
     'must be lowercase letters, digits and underscores, start with a letter or underscore, at most 40 characters',
   );
-  const raw = pgQuery(client);
+  const { query: raw, transaction: rawTransaction } = pgConnection(client);
   let ready: Promise<void> | null = null;
 
   async function migrate(): Promise<void> {
@@ -114,27 +121,36 @@ export function postgresStore(client: PgClient, options: PostgresStoreOptions = 
 
   // Every statement waits for the one-time schema check (or migration); a failed check is retried by
   // the next operation, so running migrate() later heals a store created too early.
-  const query: PgQuery = async (text, values) => {
+  const schemaChecked = async <T>(task: () => Promise<T>): Promise<T> => {
     ready ??= (options.autoMigrate === true ? migrate() : check()).catch((error: unknown) => {
       ready = null;
       throw error;
     });
     await ready;
     try {
-      return await raw(text, values);
+      return await task();
     } catch (error) {
       throw isUndefinedTable(error) ? schemaError(prefix, null, error) : error;
     }
   };
+  const query: PgQuery = (text, values) => schemaChecked(() => raw(text, values));
+  const transaction: PgTransaction = (work) => schemaChecked(() => rawTransaction(work));
   const codes = createPgCodeTable(query, prefix);
   const keys = createPgKeyTable(query, prefix);
   const records = createPgRecords(query, prefix);
+  const listing = createPgListing(query, prefix);
+  const batch = createPgCommitBatch(query, transaction, prefix);
   const op = <T>(operation: string, task: () => Promise<T>): Promise<T> => guard('postgres', operation, task);
 
   return {
-    ...guardedStore('postgres', codes, { ...keys, ...records }),
+    ...guardedStore('postgres', { ...codes, listCodes: listing.listCodes }, { ...keys, ...records }),
     tablePrefix: prefix,
     migrate: () => op('migrate', migrate),
-    purgeExpired: () => op('purgeExpired', () => keys.purgeExpired()),
+    purgeExpired: (purgeOptions) => op('purgeExpired', () => keys.purgeExpired(purgeOptions)),
+    commitCodes: (commits) => op('commitCodes', () => batch.commitCodes(commits)),
+    readLogPage: (subject, pageOptions): Promise<LogPage> =>
+      op('readLogPage', () => records.readLogPage(subject, pageOptions)),
+    listStaleReservations: (staleOptions) =>
+      op('listStaleReservations', () => listing.listStaleReservations(staleOptions)),
   };
 }

@@ -54,6 +54,7 @@ export function statusPageTests(ctx: SuiteContext): void {
     }
     const late = await walk(store, { statuses: ['paid', 'reserving'], updatedSince: new Date(since + 30), limit: 4 });
     expect(mine(late)).toEqual(expected(['paid', 'reserving'], 30));
+    expect(late.every((code) => code.updatedAt.getTime() >= since + 30)).toBe(true);
     const fetched = await Promise.all(expected(['paid']).map((id) => store.getCode(id)));
     expect(fetched).toEqual(codes.filter((code) => code.status === 'paid'));
     // Leave no reservation behind for the stale-reservation tests of later runs on a shared database.

@@ -1,14 +1,6 @@
 import { StorageError } from '../../../../errors.js';
 import type { CashCode } from '../../../../model/code.js';
-import {
-  checkClaimRecords,
-  checkCode,
-  checkCommit,
-  checkKey,
-  checkNextVersion,
-  encodeCursor,
-  resolveListFilter,
-} from '../../../_memory/args.js';
+import { checkClaimRecords, checkCode, checkCommit, checkKey, checkNextVersion } from '../../../_memory/args.js';
 import type { CashCodeStore } from '../../../contract.js';
 import { cloneCode, deserializeCode, serializeCode } from '../../../contract.js';
 import { type CodeMethod, checkClaimExpired, conflictError, orderChange, replacingWithoutCode } from '../shared.js';
@@ -20,7 +12,7 @@ import { codeStatements } from './sql.js';
  * transaction) that carries its lifecycle entries and outbox events; a claim that lost, or a commit
  * that matched nothing, then reads the committed state once to tell why.
  */
-export type PgCodeTable = Pick<CashCodeStore, CodeMethod>;
+export type PgCodeTable = Pick<CashCodeStore, Exclude<CodeMethod, 'listCodes'>>;
 
 const readCode = (row: PgRow | undefined): CashCode | null =>
   row === undefined ? null : deserializeCode(row.data as string);
@@ -102,9 +94,12 @@ export function createPgCodeTable(query: PgQuery, prefix: string): PgCodeTable {
         }
         throw refused;
       }
-      if (rows.length === 1) return { claimed: true, code: cloneCode(code) };
-      // The claim lost: the order's pointer is committed (a conflicting insert waits for it), so read it.
-      const current = await byOrder(code.orderId);
+      if (rows.some((row) => typeof row.id === 'string')) return { claimed: true, code: cloneCode(code) };
+      // The claim lost: the order's pointer is committed (a conflicting insert waits for it). The free
+      // claim's statement answered it unless the winner committed after its snapshot; else read it.
+      const answered = rows.find((row) => typeof row.current === 'string');
+      const current =
+        answered === undefined ? await byOrder(code.orderId) : deserializeCode(answered.current as string);
       // A re-executed claim: the order already points at this very code, still at its first version.
       if (current !== null && current.id === code.id && current.version === code.version) {
         return { claimed: true, code: current };
@@ -149,19 +144,6 @@ export function createPgCodeTable(query: PgQuery, prefix: string): PgCodeTable {
       const row = rows[0]!;
       if (row.updated === true || row.replayed === true) return true;
       return unmatched(code, expectedVersion, 'commitCode', writeId);
-    },
-
-    async listCodes(filter) {
-      const { statuses, updatedSince, limit, afterId } = resolveListFilter(filter);
-      const rows = await query(sql.list, [
-        afterId,
-        statuses === null ? null : [...statuses],
-        updatedSince === null ? null : new Date(updatedSince),
-        limit + 1,
-      ]);
-      const codes = rows.slice(0, limit).map((row) => deserializeCode(row.data as string));
-      const last = codes.at(-1);
-      return { codes, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.id) : null };
     },
 
     async claimExpired(options) {

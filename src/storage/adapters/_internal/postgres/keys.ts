@@ -1,5 +1,5 @@
-import { checkKey, checkPositiveInt } from '../../../_memory/args.js';
-import type { CashCodeStore } from '../../../contract.js';
+import { checkKey, checkPositiveInt, checkPurge } from '../../../_memory/args.js';
+import type { CashCodeStore, PurgeOptions } from '../../../contract.js';
 import type { PgQuery } from './query.js';
 import { keyStatements } from './sql.js';
 
@@ -8,8 +8,8 @@ export type PgKeyTable = Pick<
   CashCodeStore,
   'consumeOnce' | 'putValue' | 'getValue' | 'takeValue' | 'deleteKey' | 'hit'
 > & {
-  /** Delete expired markers, values and counters; resolves to the number of rows removed. */
-  purgeExpired(): Promise<number>;
+  /** Delete expired markers, values and counters (at most `limit`); resolves to the number removed. */
+  purgeExpired(options?: PurgeOptions): Promise<number>;
 };
 
 /** Create the key and counter operations over `query` for tables named `<prefix>…`. */
@@ -67,8 +67,9 @@ export function createPgKeyTable(query: PgQuery, prefix: string): PgKeyTable {
       };
     },
 
-    async purgeExpired() {
-      const row = (await query(sql.purge))[0];
+    async purgeExpired(options) {
+      const limit = checkPurge(options);
+      const row = (await (limit === null ? query(sql.purge) : query(sql.purgeBatch, [limit])))[0];
       return (row?.purged as number | undefined) ?? 0;
     },
   };

@@ -5,9 +5,11 @@ import {
   checkEntry,
   checkEventState,
   checkKey,
+  checkLogPage,
   checkRecordBatch,
   checkSettleEvent,
   encodeEventCursor,
+  encodeLogCursor,
   resolveEventFilter,
 } from '../../../_memory/args.js';
 import type { CashCodeStore } from '../../../contract.js';
@@ -16,17 +18,21 @@ import type { PgQuery, PgRow } from './query.js';
 import { recordInserts } from './sql.js';
 
 /** The lifecycle-log and outbox operations of the PostgreSQL store; each is one atomic statement. */
-export type PgRecords = Pick<
-  CashCodeStore,
-  | 'appendLog'
-  | 'readLog'
-  | 'appendRecords'
-  | 'claimEvents'
-  | 'settleEvent'
-  | 'listEvents'
-  | 'countEvents'
-  | 'redriveEvent'
->;
+export type PgRecords = Required<Pick<CashCodeStore, 'readLogPage'>> &
+  Pick<
+    CashCodeStore,
+    | 'appendLog'
+    | 'readLog'
+    | 'appendRecords'
+    | 'claimEvents'
+    | 'settleEvent'
+    | 'listEvents'
+    | 'countEvents'
+    | 'redriveEvent'
+  >;
+
+/** Above every `bigint` identity value: the cursor of the newest page. */
+const LAST_SEQ = '9223372036854775807';
 
 const EVENT_COLUMNS = 'seq, state, attempts, next_attempt_at, last_error, event::text AS event';
 
@@ -39,15 +45,22 @@ const toOutbox = (row: PgRow): OutboxEvent => ({
 });
 
 /** The statements of the log and outbox operations for tables named `<p>…`. */
-function recordStatements(
+export function recordStatements(
   p: string,
-): Record<'append' | 'read' | 'appendRecords' | 'claim' | 'settle' | 'list' | 'count' | 'redrive', string> {
+): Record<'append' | 'read' | 'logPage' | 'appendRecords' | 'claim' | 'settle' | 'list' | 'count' | 'redrive', string> {
   return {
     // The unique (subject, entry_id) index makes a re-executed append a no-op; NULL ids never collide.
     append: `
       INSERT INTO ${p}log (subject, entry_id, entry) VALUES ($1, $2::text, $3::jsonb)
       ON CONFLICT (subject, entry_id) DO NOTHING`,
     read: `SELECT entry::text AS entry FROM ${p}log WHERE subject = $1 ORDER BY seq`,
+    // A page walks `log_subject_idx (subject, seq)` backwards from the cursor ($2, exclusive): its cost
+    // is the page, not the log. One row more than the page tells whether older entries exist.
+    logPage: `
+      SELECT seq, entry::text AS entry FROM ${p}log
+      WHERE subject = $1 AND seq < $2::bigint
+      ORDER BY seq DESC
+      LIMIT $3::integer`,
     // Events of one code must get their outbox numbers in commit order (claimEvents hands a code's
     // events out by number): lock the codes the events are about, as their commits do, before the
     // identity values are drawn. `locked` always has one row, so every insert runs.
@@ -135,6 +148,20 @@ export function createPgRecords(query: PgQuery, prefix: string): PgRecords {
       checkKey(subject, 'readLog', 'subject');
       const rows = await query(sql.read, [subject]);
       return rows.map((row) => deserializeEntry(row.entry as string));
+    },
+
+    async readLogPage(subject, options) {
+      const page = checkLogPage('postgres', subject, options);
+      const rows = await query(sql.logPage, [page.subject, page.before ?? LAST_SEQ, page.limit + 1]);
+      const newest = rows.slice(0, page.limit).reverse();
+      const oldest = newest[0];
+      return {
+        entries: newest.map((row) => deserializeEntry(row.entry as string)),
+        nextCursor:
+          rows.length > page.limit && oldest !== undefined
+            ? encodeLogCursor('postgres', page.subject, Number(oldest.seq))
+            : null,
+      };
     },
 
     async claimEvents(options) {

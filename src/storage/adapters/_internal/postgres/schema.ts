@@ -4,6 +4,13 @@ import type { PgQuery } from './query.js';
 // The schema of the PostgreSQL store and its migrations. Table names are `<tablePrefix><name>`; the
 // prefix is a validated identifier, so it is safe to splice into SQL text.
 
+/**
+ * The `reserve_until` of a code row, from its status and its stored document: the lease of a
+ * `reserving` code (`-infinity` when it has none), `NULL` for every other status.
+ */
+export const reserveUntil = (status: string, data: string): string =>
+  `CASE WHEN ${status} = 'reserving' THEN COALESCE((${data}->>'leaseUntil')::timestamptz, '-infinity') END`;
+
 interface Migration {
   version: number;
   /** Statements creating or changing the schema, run inside a PL/pgSQL block. */
@@ -101,6 +108,19 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ${p}events_stream_idx ON ${p}events (stream, seq) WHERE state = 'pending';
       CREATE INDEX ${p}events_state_idx ON ${p}events (state, seq);
       CREATE INDEX ${p}events_code_idx ON ${p}events (code_id, seq);`,
+  },
+  {
+    // 0.3 (issue #12): stale reservations come from an index, not from a listing of every code. Every
+    // code write keeps a reserving code's lease in `reserve_until` (`-infinity` for none, so "no lease"
+    // sorts as the stalest; NULL for every other status). Only the few rows reserving now are filled in
+    // here; rows that 0.2 processes write during a rolling deploy keep NULL and are read from the
+    // document instead (see `listStaleReservations`). The listing shapes walk `codes_pkey` and
+    // `codes_status_idx`, and log pages `log_subject_idx`, which earlier versions already have.
+    version: 3,
+    statements: (p) => `
+      ALTER TABLE ${p}codes ADD COLUMN reserve_until timestamptz;
+      UPDATE ${p}codes SET reserve_until = ${reserveUntil('status', 'data')} WHERE status = 'reserving';
+      CREATE INDEX ${p}codes_stale_idx ON ${p}codes (reserve_until, id) WHERE status = 'reserving';`,
   },
 ];
 

@@ -6,8 +6,12 @@
 // $7 updated_at, $8 data (the serialised code). Time-to-live arithmetic uses the database clock
 // (`statement_timestamp()`), so every app instance shares one clock.
 
-const CODE_VALUES = '$1::text, $2::text, $3::text, $4::integer, $5::text, $6::timestamptz, $7::timestamptz, $8::jsonb';
-const CODE_COLUMNS = 'id, order_id, status, version, cip, expires_at, updated_at, data';
+import { reserveUntil } from './schema.js';
+
+const RESERVE_UNTIL = reserveUntil('$3::text', '$8::jsonb');
+const CODE_VALUES = `$1::text, $2::text, $3::text, $4::integer, $5::text, $6::timestamptz, $7::timestamptz, $8::jsonb,
+        ${RESERVE_UNTIL}`;
+const CODE_COLUMNS = 'id, order_id, status, version, cip, expires_at, updated_at, data, reserve_until';
 const TTL = (param: string): string => `statement_timestamp() + ${param}::float8 * interval '1 millisecond'`;
 
 /**
@@ -16,11 +20,12 @@ const TTL = (param: string): string => `statement_timestamp() + ${param}::float8
  * when it landed, none when it did not (then nothing is inserted). Entries and events come as JSON
  * arrays (`entries`, `events` are parameter numbers) in the caller's order; ids already stored are
  * skipped, which makes a re-executed statement write nothing more. Events of one code share a stream
- * (`code:<id>`); an event without a code is a stream of its own (`event:<id>`).
+ * (`code:<id>`); an event without a code is a stream of its own (`event:<id>`). `order` prefixes the
+ * ordering (a batch orders by commit first).
  */
-export function recordInserts(p: string, source: string, entries: string, events: string): string {
+export function recordInserts(p: string, source: string, entries: string, events: string, order = ''): string {
   const each = (param: string): string =>
-    `FROM ${source}, jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS x(e, n) ORDER BY x.n`;
+    `FROM ${source}, jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS x(e, n) ORDER BY ${order}x.n`;
   return `
       entries AS (
         INSERT INTO ${p}log (subject, entry_id, entry)
@@ -36,31 +41,25 @@ export function recordInserts(p: string, source: string, entries: string, events
       )`;
 }
 
-// A code that leaves `pending` drops its sweeper lease, like the memory store.
-const KEEP_LEASE_IF_PENDING = `
-        sweep_lease_until = CASE WHEN $3::text = 'pending' THEN sweep_lease_until END,
-        sweep_lease_owner = CASE WHEN $3::text = 'pending' THEN sweep_lease_owner END`;
+/** The sweeper's lease columns after a write to `status`: a code that leaves `pending` drops its lease. */
+export const keepLeaseIfPending = (status: string): string => `
+        sweep_lease_until = CASE WHEN ${status} = 'pending' THEN sweep_lease_until END,
+        sweep_lease_owner = CASE WHEN ${status} = 'pending' THEN sweep_lease_owner END`;
+const KEEP_LEASE_IF_PENDING = keepLeaseIfPending('$3::text');
 
 /** The statements of the code operations for tables named `<p>…`. */
 export function codeStatements(
   p: string,
 ): Record<
-  | 'claimFree'
-  | 'claimReplacing'
-  | 'byId'
-  | 'byCip'
-  | 'byOrder'
-  | 'update'
-  | 'commit'
-  | 'versionOf'
-  | 'list'
-  | 'claimExpired',
+  'claimFree' | 'claimReplacing' | 'byId' | 'byCip' | 'byOrder' | 'update' | 'commit' | 'versionOf' | 'claimExpired',
   string
 > {
   return {
     // The order pointer is the claim: an INSERT that conflicts waits for the winner and inserts nothing,
     // and the code row, its entries ($9) and events ($10) are only written when the pointer was. A
     // duplicate id or CIP fails the statement, which undoes the pointer too. One statement, one commit.
+    // A lost claim also answers the order's current code (`current`), as the statement's snapshot has
+    // it, so `issue` needs no read of its own; a winner that committed after the snapshot is read after.
     claimFree: `
       WITH pointer AS (
         INSERT INTO ${p}orders (order_id, code_id) VALUES ($2, $1)
@@ -70,7 +69,10 @@ export function codeStatements(
       code AS (
         INSERT INTO ${p}codes (${CODE_COLUMNS}) SELECT ${CODE_VALUES} FROM pointer RETURNING id
       ),${recordInserts(p, 'code', '$9', '$10')}
-      SELECT id FROM code`,
+      SELECT id, NULL AS current FROM code
+      UNION ALL
+      SELECT NULL, c.data::text FROM ${p}orders o JOIN ${p}codes c ON c.id = o.code_id
+      WHERE o.order_id = $2 AND NOT EXISTS (SELECT 1 FROM pointer)`,
     // Compare-and-set on the pointer: it moves only if it still names $9 and that code is at version
     // $10. Concurrent movers queue on the pointer row and re-check it after the winner commits.
     claimReplacing: `
@@ -94,7 +96,7 @@ export function codeStatements(
     update: `
       UPDATE ${p}codes
       SET status = $3, version = $4, cip = $5, expires_at = $6, updated_at = $7, data = $8::jsonb,
-        write_id = NULL,${KEEP_LEASE_IF_PENDING}
+        write_id = NULL, reserve_until = ${RESERVE_UNTIL},${KEEP_LEASE_IF_PENDING}
       WHERE id = $1 AND version = $9::bigint AND order_id = $2 AND (cip IS NULL OR cip = $5)
       RETURNING id`,
     // The atomic commit: the compare-and-set ($9 expected version, $10 write id), its entries ($11)
@@ -107,19 +109,12 @@ export function codeStatements(
       upd AS (
         UPDATE ${p}codes
         SET status = $3, version = $4, cip = $5, expires_at = $6, updated_at = $7, data = $8::jsonb,
-          write_id = $10::text,${KEEP_LEASE_IF_PENDING}
+          write_id = $10::text, reserve_until = ${RESERVE_UNTIL},${KEEP_LEASE_IF_PENDING}
         WHERE id = $1 AND version = $9::bigint AND order_id = $2 AND (cip IS NULL OR cip = $5)
         RETURNING id
       ),${recordInserts(p, 'upd', '$11', '$12')}
       SELECT EXISTS (SELECT 1 FROM upd) AS updated, EXISTS (SELECT 1 FROM replay) AS replayed`,
     versionOf: `SELECT version, order_id, cip, write_id FROM ${p}codes WHERE id = $1`,
-    list: `
-      SELECT data::text AS data FROM ${p}codes
-      WHERE ($1::text IS NULL OR id > $1::text)
-        AND ($2::text[] IS NULL OR status = ANY ($2::text[]))
-        AND ($3::timestamptz IS NULL OR updated_at >= $3::timestamptz)
-      ORDER BY id
-      LIMIT $4::integer`,
     // What owner $4 still holds comes first (a re-executed claim gets it back), then due codes no one
     // holds; each branch walks its own partial index. Rows another sweeper is locking right now are
     // skipped, and the lease written here hides the taken rows until it lapses on the database clock.
@@ -155,7 +150,7 @@ export function codeStatements(
 export function keyStatements(
   p: string,
 ): Record<
-  'consumeOnce' | 'putValue' | 'getValue' | 'takeValue' | 'takeValueAs' | 'deleteKey' | 'hit' | 'purge',
+  'consumeOnce' | 'putValue' | 'getValue' | 'takeValue' | 'takeValueAs' | 'deleteKey' | 'hit' | 'purge' | 'purgeBatch',
   string
 > {
   return {
@@ -210,6 +205,26 @@ export function keyStatements(
     purge: `
       WITH k AS (DELETE FROM ${p}keys WHERE expires_at <= statement_timestamp() RETURNING 1),
            c AS (DELETE FROM ${p}counters WHERE reset_at <= statement_timestamp() RETURNING 1)
+      SELECT ((SELECT count(*) FROM k) + (SELECT count(*) FROM c))::integer AS purged`,
+    // At most $1 rows, oldest expiry first: the expiry indexes pick them, a TID scan deletes them.
+    // Expired keys go first, counters get what is left of the budget. Rows another purger is deleting
+    // are skipped, and the expiry is checked again on the row as it is now (a marker revived meanwhile
+    // moved to a new ctid anyway), so a live row is never deleted.
+    purgeBatch: `
+      WITH k AS (
+        DELETE FROM ${p}keys WHERE ctid = ANY (ARRAY(
+          SELECT ctid FROM ${p}keys WHERE expires_at <= statement_timestamp()
+          ORDER BY expires_at LIMIT $1::integer FOR UPDATE SKIP LOCKED))
+          AND expires_at <= statement_timestamp()
+        RETURNING 1
+      ),
+      c AS (
+        DELETE FROM ${p}counters WHERE ctid = ANY (ARRAY(
+          SELECT ctid FROM ${p}counters WHERE reset_at <= statement_timestamp()
+          ORDER BY reset_at LIMIT greatest($1::integer - (SELECT count(*) FROM k), 0) FOR UPDATE SKIP LOCKED))
+          AND reset_at <= statement_timestamp()
+        RETURNING 1
+      )
       SELECT ((SELECT count(*) FROM k) + (SELECT count(*) FROM c))::integer AS purged`,
   };
 }
