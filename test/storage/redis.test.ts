@@ -116,6 +116,7 @@ if (url) {
           'hit:ip:1',
           'idx:all',
           'idx:status:pending',
+          'idx:upd:pending',
           `log:${fresh.id}`,
           `logids:${fresh.id}`,
           'once:webhook:1',
