@@ -47,9 +47,10 @@ export interface RedisStore extends CashCodeStore {
    * update-time and reservation indexes, 500 codes per script call, resumable and safe to run from
    * several processes at once. Resolves to the number of codes indexed (0 when already current). The
    * listings that need those indexes run it themselves on first use; call it at deploy time to do the
-   * work up front.
+   * work up front. `{ reindex: true }` walks every code again: run it once after a rolling upgrade,
+   * when no instance of an earlier version writes any more.
    */
-  migrate(): Promise<number>;
+  migrate(options?: { reindex?: boolean }): Promise<number>;
 }
 
 /** The key prefix used when none is given. */
@@ -86,8 +87,8 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
   );
   const redis = redisCommands(client);
   const run = scriptRunner(redis, prefix);
-  const upgrade = schemaUpgrade(run);
-  const codes = { ...createRedisCodeTable(redis, run, prefix), ...createRedisListing(run, upgrade) };
+  const upgrade = schemaUpgrade(run, () => redis.del(`${prefix}schema`, `${prefix}schema:cursor`));
+  const codes = { ...createRedisCodeTable(redis, run, prefix), ...createRedisListing(run, () => upgrade()) };
   const keys = { ...createRedisKeyTable(redis, run, prefix), ...createRedisOutbox(redis, run, prefix) };
   const op = <T>(operation: string, task: () => Promise<T>): Promise<T> => guard('redis', operation, task);
 
@@ -97,6 +98,6 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
     commitCodes: (commits) => op('commitCodes', () => codes.commitCodes(commits)),
     readLogPage: (subject, options) => op('readLogPage', () => keys.readLogPage(subject, options)),
     listStaleReservations: (options) => op('listStaleReservations', () => codes.listStaleReservations(options)),
-    migrate: () => op('migrate', upgrade),
+    migrate: (migrateOptions) => op('migrate', () => upgrade(migrateOptions?.reindex === true)),
   };
 }

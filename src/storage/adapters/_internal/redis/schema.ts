@@ -61,9 +61,10 @@ return {0, #ids}
 
 /**
  * The step that brings a store's indexes to {@link SCHEMA_VERSION}: the first call backfills (in
- * batches), later calls resolve at once. A failed backfill is retried by the next call.
+ * batches), later calls resolve at once. A failed backfill is retried by the next call. `reindex`
+ * walks every code again (after a rolling upgrade, for codes that older instances wrote meanwhile).
  */
-export function schemaUpgrade(run: RunScript): () => Promise<number> {
+export function schemaUpgrade(run: RunScript, forget: () => Promise<unknown>): (reindex?: boolean) => Promise<number> {
   let upgraded = false;
   let running: Promise<number> | null = null;
   const backfill = async (): Promise<number> => {
@@ -74,8 +75,7 @@ export function schemaUpgrade(run: RunScript): () => Promise<number> {
       if (done === 1) return indexed;
     }
   };
-  return async () => {
-    if (upgraded) return 0;
+  const upgrade = (): Promise<number> => {
     running ??= backfill().then(
       (indexed) => {
         upgraded = true;
@@ -87,5 +87,15 @@ export function schemaUpgrade(run: RunScript): () => Promise<number> {
       },
     );
     return running;
+  };
+  return async (reindex = false) => {
+    if (reindex) {
+      await running?.catch(() => undefined);
+      await forget();
+      upgraded = false;
+      running = null;
+      return upgrade();
+    }
+    return upgraded ? 0 : upgrade();
   };
 }
