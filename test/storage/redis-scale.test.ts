@@ -445,6 +445,18 @@ if (!url) {
         expect(ids(stale)).toEqual(ids([...old, ...late].filter((code) => code.status === 'reserving')).slice(0, 603));
       });
 
+      it('a store whose first code this version wrote never walks its codes to backfill', async () => {
+        const prefix = `${root}current:`;
+        const store = redisStore(client(), { keyPrefix: prefix });
+        await claimAll(
+          store,
+          series('cur', 30, () => 'paid'),
+        );
+        expect(await admin.get(`${prefix}schema`)).toBe('2');
+        expect(await store.migrate()).toBe(0);
+        expect(await admin.exists(`${prefix}schema:cursor`)).toBe(0);
+      });
+
       it('a fresh store marks itself current on first use without walking anything', async () => {
         const prefix = `${root}fresh:`;
         const store = redisStore(client(), { keyPrefix: prefix });

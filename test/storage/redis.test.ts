@@ -121,6 +121,7 @@ if (url) {
           `logids:${fresh.id}`,
           'once:webhook:1',
           `order:${fresh.orderId}`,
+          'schema',
           'val:share:1',
           'ev:event-1',
           'evseq',

@@ -6,9 +6,12 @@
  * order and committing a code together with its lifecycle entries and outbox events, leasing expired
  * codes to one sweeper (a sorted set by expiry plus a lease set), leasing outbox events in per-code
  * order (sorted sets of stream heads), `SET NX PX` for dedupe keys, `GETDEL` for one-time values, and
- * a counter whose TTL is set only when its window starts. Every write is safe to re-execute: ioredis
- * re-sends unanswered commands after a reconnect, and a re-sent script answers what its first run
- * answered (write ids, owners, hit ids and entry ids are recorded). Needs Redis 7 or later (or Valkey 7.2+).
+ * a counter whose TTL is set only when its window starts. Listings read sorted-set indexes near their
+ * page (by id per status, by update time per status, reservations by lease end), which the same
+ * scripts keep in step with every code; `migrate()` backfills indexes that an earlier version did not
+ * write. Every write is safe to re-execute: ioredis re-sends unanswered commands after a reconnect,
+ * and a re-sent script answers what its first run answered (write ids, owners, hit ids and entry ids
+ * are recorded). Needs Redis 7 or later (or Valkey 7.2+).
  *
  * @module storage/redis
  */

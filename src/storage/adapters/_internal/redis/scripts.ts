@@ -1,4 +1,5 @@
 import { CLOCK, ID_ORDER, INDEXES, OUTBOX, RECORDS } from './lua.js';
+import { SCHEMA_VERSION } from './schema.js';
 
 // The Lua scripts of the Redis store. Redis runs a script atomically: no other command interleaves.
 // Each script does every check before its first write, and the `#!lua` shebang (Redis 7+) makes Redis
@@ -55,6 +56,8 @@ redis.call('HSET', codeKey, 'doc', ARGV[8], 'status', status, 'version', ARGV[5]
   'order', orderId, 'exp', ARGV[6], 'upd', ARGV[7], 'wid', '', 'lown', '')
 redis.call('SET', orderKey, id)
 if cip ~= '' then redis.call('SET', P .. 'cip:' .. cip, id) end
+-- The first code of a store: no code of an earlier version can need the index backfill.
+if redis.call('EXISTS', P .. 'idx:all') == 0 then redis.call('SET', P .. 'schema', ${SCHEMA_VERSION}, 'NX') end
 redis.call('ZADD', P .. 'idx:all', 0, id)
 indexCode(P, id, false, status, ARGV[7], ARGV[11])
 if status == 'pending' then redis.call('ZADD', P .. 'due', ARGV[6], id) end
