@@ -13,8 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CashCode, LifecycleEntry } from '../../src/model/code.js';
 import type { CodeEvent } from '../../src/model/events.js';
 import { type RedisStore, redisStore } from '../../src/storage/adapters/redis.js';
+import { serializeCode } from '../../src/storage/contract.js';
 import { order } from '../codes/_harness.js';
 import { sampleCode } from './_fixtures/records.js';
+import { expectIndexesInStep } from './_fixtures/redis-indexes.js';
 import { checkInvariants, serviceRig, withOneRetry } from './_fixtures/service-faults.js';
 import { startTcpProxy, type TcpProxy } from './_fixtures/tcp-proxy.js';
 
@@ -94,6 +96,7 @@ if (!url) {
       await store.claimEvents({ limit: 1, leaseMs: 1000, owner: unique('warm'), now: new Date(0) });
       await store.settleEvent({ id: unique('x'), owner: 'warm', attempt: 0, outcome: { delivered: true } });
       await store.claimExpired({ now: new Date(0), limit: 1, leaseMs: 1000, owner: 'warm' });
+      await store.migrate();
     });
 
     afterAll(async () => {
@@ -134,6 +137,55 @@ if (!url) {
       ]);
       // Only this commit's own re-execution is recognised: a different write at that version is stale.
       expect(await store.commitCode({ ...commit, writeId: unique('other') })).toBe(false);
+    });
+
+    it('a re-sent commitCodes answers its first answers and writes each commit once', async () => {
+      const [a, b] = [sampleCode(), sampleCode()];
+      await store.claimOrder(a);
+      await store.claimOrder(b);
+      const commitOf = (code: CashCode, writeId: string, expectedVersion = 1) => ({
+        code: { ...code, status: 'pending' as const, cip: String(Date.now()) + writeId.slice(-4), version: 2 },
+        expectedVersion,
+        writeId,
+        entries: [entry(code.id, unique('entry'))],
+        events: [event(unique('event'), code.id)],
+      });
+      const first = commitOf(a, unique('batch'));
+      const stale = { ...commitOf(b, unique('stale'), 5), code: { ...commitOf(b, 'x').code, version: 6 } };
+      expect(await withLostReply(first.writeId, () => store.commitCodes([first, stale]))).toEqual([true, false]);
+      expect(await direct.getCode(a.id)).toEqual(first.code);
+      expect(await direct.getCode(b.id)).toEqual(b);
+      expect(await direct.readLog(a.id)).toEqual(first.entries);
+      expect((await direct.listEvents({ codeId: a.id })).events).toHaveLength(1);
+      expect(await direct.commitCodes([first])).toEqual([true]);
+      await expectIndexesInStep(admin, prefix);
+    });
+
+    it('a backfill whose reply is lost still indexes every code of a version-1 store', async () => {
+      const old = `${root}v1:`;
+      const codes = Array.from({ length: 1100 }, (_, index) =>
+        sampleCode({ status: index % 3 === 0 ? 'reserving' : 'pending', updatedAt: new Date(index) }),
+      );
+      const batch = admin.multi();
+      for (const code of codes) {
+        const fields = { doc: serializeCode(code), status: code.status, version: '1', cip: '', order: code.orderId };
+        batch.hset(`${old}code:${code.id}`, {
+          ...fields,
+          exp: String(code.expiresAt.getTime()),
+          upd: String(code.updatedAt.getTime()),
+          wid: '',
+          lown: '',
+        });
+        batch.set(`${old}order:${code.orderId}`, code.id);
+        batch.zadd(`${old}idx:all`, 0, code.id);
+        batch.zadd(`${old}idx:status:${code.status}`, 0, code.id);
+        if (code.status === 'pending') batch.zadd(`${old}due`, code.expiresAt.getTime(), code.id);
+      }
+      await batch.exec();
+      const upgrading = redisStore(client, { keyPrefix: old });
+      await withLostReply(old, () => upgrading.migrate());
+      expect(await admin.get(`${old}schema`)).toBe('2');
+      expect(await expectIndexesInStep(admin, old)).toBe(1100);
     });
 
     it('a re-sent claimOrder answers claimed (not "in flight") and writes its entry and event once', async () => {
@@ -336,6 +388,10 @@ if (!url) {
       it('after every flow: the money-path invariants hold', async () => {
         await checkInvariants(direct, rig, orderIds, refused);
       });
+
+      it('after every flow: every index agrees with the codes', async () => {
+        expect(await expectIndexesInStep(admin, prefix)).toBeGreaterThan(orderIds.length / 2);
+      });
     });
   }
 
@@ -400,6 +456,7 @@ if (!url) {
       expect(kills).toBeGreaterThan(0);
       const direct = redisStore(admin, { keyPrefix: prefix });
       await checkInvariants(direct, rig, orderIds, refused);
+      await expectIndexesInStep(admin, prefix);
       // Judged on the final state: most buyers got a code and most payments landed despite the kills.
       const statuses = await Promise.all(
         orderIds.map(async (orderId) => (await direct.getCodeByOrder(orderId))?.status),

@@ -1,40 +1,41 @@
-import { StorageError } from '../../../../errors.js';
+import { StorageError, ValidationError } from '../../../../errors.js';
 import type { CashCode } from '../../../../model/code.js';
-import {
-  checkClaimRecords,
-  checkCode,
-  checkCommit,
-  checkKey,
-  checkNextVersion,
-  encodeCursor,
-  resolveListFilter,
-} from '../../../_memory/args.js';
-import type { CashCodeStore, RecordBatch } from '../../../contract.js';
+import { checkClaimRecords, checkCode, checkCommit, checkKey, checkNextVersion } from '../../../_memory/args.js';
+import type { CashCodeStore, CodeCommit, RecordBatch } from '../../../contract.js';
 import { cloneCode, deserializeCode, serializeCode } from '../../../contract.js';
 import { type CodeMethod, checkClaimExpired, conflictError, orderChange, replacingWithoutCode } from '../shared.js';
 import type { RedisCommands, RunScript } from './client.js';
 import { recordArgs } from './records.js';
-import { CLAIM_EXPIRED, CLAIM_ORDER, LIST_CODES, LOOKUP, UPDATE_CODE } from './scripts.js';
+import { CLAIM_EXPIRED, CLAIM_ORDER, COMMIT_CODES, LOOKUP } from './scripts.js';
 
 /** The code operations of the Redis store; every write is one Lua script. */
-export type RedisCodeTable = Pick<CashCodeStore, CodeMethod>;
-
-/** Index entries one `listCodes` script call scans at most, so a listing never blocks Redis for long. */
-const LIST_BATCH = 500;
+export type RedisCodeTable = Pick<CashCodeStore, Exclude<CodeMethod, 'listCodes'>> & {
+  commitCodes(commits: readonly CodeCommit[]): Promise<boolean[]>;
+};
 
 const docOf = (reply: unknown): CashCode | null => (typeof reply === 'string' ? deserializeCode(reply) : null);
-const docsOf = (replies: readonly unknown[]): CashCode[] =>
+/** The documents of a script reply, skipping its leading counters. */
+export const docsOf = (replies: readonly unknown[]): CashCode[] =>
   replies.filter((reply): reply is string => typeof reply === 'string').map(deserializeCode);
 
-/** The fields every script write receives, as strings (instants as epoch ms, `''` for no CIP). */
-function fields(code: CashCode): Record<'cip' | 'version' | 'exp' | 'upd' | 'doc', string> {
+/** The fields every script write receives, as strings (instants as epoch ms, `''` for no CIP or lease). */
+function fields(code: CashCode): Record<'cip' | 'version' | 'exp' | 'upd' | 'lease' | 'doc', string> {
+  const lease = code.leaseUntil instanceof Date && !Number.isNaN(code.leaseUntil.getTime()) ? code.leaseUntil : null;
   return {
     cip: code.cip ?? '',
     version: String(code.version),
     exp: String(code.expiresAt.getTime()),
     upd: String(code.updatedAt.getTime()),
+    lease: lease === null ? '' : String(lease.getTime()),
     doc: serializeCode(code),
   };
+}
+
+/** The ARGV of one commit in a `COMMIT_CODES` call. */
+function commitArgs(code: CashCode, expectedVersion: number, writeId: string, batch: RecordBatch): string[] {
+  const { cip, version, exp, upd, lease, doc } = fields(code);
+  const args = [code.id, String(expectedVersion), version, code.orderId, cip, code.status, exp, upd, doc];
+  return [...args, writeId, lease, ...recordArgs(batch)];
 }
 
 function unexpected(operation: string, reply: unknown): StorageError {
@@ -45,23 +46,32 @@ function unexpected(operation: string, reply: unknown): StorageError {
 
 /** Create the code operations; `prefix` is the store's key prefix (without the client's own). */
 export function createRedisCodeTable(redis: RedisCommands, run: RunScript, prefix: string): RedisCodeTable {
-  /** One script: the CAS, the records, and the write id that makes a re-sent commit answer `true`. */
+  /**
+   * One script for a batch of commits: every CAS with its records, and the write ids that make a
+   * re-sent commit answer `true`. A refused commit rejects the batch, which then wrote nothing.
+   */
   async function compareAndSet(
-    operation: 'updateCode' | 'commitCode',
-    code: CashCode,
-    expectedVersion: number,
-    writeId: string,
-    batch: RecordBatch,
-  ): Promise<boolean> {
-    const { cip, version, exp, upd, doc } = fields(code);
-    const args = [code.id, String(expectedVersion), version, code.orderId, cip, code.status, exp, upd, doc, writeId];
-    const [outcome, stored] = (await run(UPDATE_CODE, [...args, ...recordArgs(batch)])) as [string, string?];
-    if (outcome === 'updated') return true;
-    if (outcome === 'stale') return false;
-    if (outcome === 'order_change') throw orderChange(stored ?? '');
+    operation: 'updateCode' | 'commitCode' | 'commitCodes',
+    commits: readonly { code: CashCode; expectedVersion: number; writeId: string; batch: RecordBatch }[],
+  ): Promise<boolean[]> {
+    const args: string[] = [String(commits.length)];
+    for (const { code, expectedVersion, writeId, batch } of commits) {
+      args.push(...commitArgs(code, expectedVersion, writeId, batch));
+    }
+    const [outcome, ...rest] = (await run(COMMIT_CODES, args)) as [string, ...unknown[]];
+    if (outcome === 'ok') {
+      return rest.map((answer) => {
+        if (answer === 'updated') return true;
+        if (answer === 'stale') return false;
+        throw unexpected(operation, answer);
+      });
+    }
+    const code = commits[Number(rest[0]) - 1]?.code;
+    const stored = typeof rest[1] === 'string' ? rest[1] : '';
+    if (outcome === 'order_change') throw orderChange(stored);
     if (outcome === 'cip_immutable')
-      throw conflictError('redis', operation, 'cip_immutable', { id: code.id, cip: stored });
-    if (outcome === 'cip_conflict') throw conflictError('redis', operation, 'cip_conflict', { cip: code.cip });
+      throw conflictError('redis', operation, 'cip_immutable', { id: code?.id, cip: stored });
+    if (outcome === 'cip_conflict') throw conflictError('redis', operation, 'cip_conflict', { cip: code?.cip });
     throw unexpected(operation, outcome);
   }
 
@@ -69,10 +79,11 @@ export function createRedisCodeTable(redis: RedisCommands, run: RunScript, prefi
     async claimOrder(code, options = {}) {
       checkCode(code, 'claimOrder');
       const batch = checkClaimRecords(options);
-      const { cip, version, exp, upd, doc } = fields(code);
+      const { cip, version, exp, upd, lease, doc } = fields(code);
       const replacing = options.replacing;
       const args = [code.id, code.orderId, cip, code.status, version, exp, upd, doc];
-      args.push(replacing?.id ?? '', replacing === undefined ? '' : String(replacing.version), ...recordArgs(batch));
+      args.push(replacing?.id ?? '', replacing === undefined ? '' : String(replacing.version), lease);
+      args.push(...recordArgs(batch));
       const [outcome, stored] = (await run(CLAIM_ORDER, args)) as [string, unknown?];
       if (outcome === 'claimed') {
         // A re-sent claim answers with the stored code (the one this very claim wrote).
@@ -93,33 +104,27 @@ export function createRedisCodeTable(redis: RedisCommands, run: RunScript, prefi
 
     async updateCode(code, expectedVersion) {
       checkNextVersion(code, expectedVersion);
-      return compareAndSet('updateCode', code, expectedVersion, '', { entries: [], events: [] });
+      const [landed] = await compareAndSet('updateCode', [
+        { code, expectedVersion, writeId: '', batch: { entries: [], events: [] } },
+      ]);
+      return landed === true;
     },
 
     async commitCode(commit) {
       const batch = checkCommit(commit);
-      return compareAndSet('commitCode', commit.code, commit.expectedVersion, commit.writeId, batch);
+      const [landed] = await compareAndSet('commitCode', [{ ...commit, batch }]);
+      return landed === true;
     },
 
-    async listCodes(filter) {
-      const { statuses, updatedSince, limit, afterId } = resolveListFilter(filter);
-      // One status has its own index; several are filtered while scanning the index of all codes.
-      const only = statuses?.size === 1 ? [...statuses][0]! : null;
-      const index = only === null ? 'all' : `status:${only}`;
-      const filterArgs = only === null && statuses !== null ? [...statuses] : [];
-      const since = updatedSince === null ? '' : String(updatedSince);
-      const found: CashCode[] = [];
-      let after = afterId ?? '';
-      for (;;) {
-        const args = [index, after, since, limit + 1 - found.length, LIST_BATCH, ...filterArgs];
-        const [exhausted, last, ...docs] = (await run(LIST_CODES, args)) as [number, string, ...unknown[]];
-        found.push(...docsOf(docs));
-        if (found.length > limit || exhausted === 1) break;
-        after = last;
+    async commitCodes(commits) {
+      if (!Array.isArray(commits)) {
+        throw new ValidationError('Invalid argument to store.commitCodes(): commits must be an array.', [
+          { path: 'commits', message: 'must be an array of CodeCommit.' },
+        ]);
       }
-      const codes = found.slice(0, limit);
-      const lastCode = codes.at(-1);
-      return { codes, nextCursor: found.length > limit && lastCode !== undefined ? encodeCursor(lastCode.id) : null };
+      const checked = commits.map((commit) => ({ ...commit, batch: checkCommit(commit) }));
+      if (checked.length === 0) return [];
+      return compareAndSet('commitCodes', checked);
     },
 
     async claimExpired(options) {

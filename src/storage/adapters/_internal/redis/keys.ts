@@ -1,8 +1,17 @@
-import { checkEntry, checkKey, checkPositiveInt, checkRecordBatch } from '../../../_memory/args.js';
-import type { CashCodeStore } from '../../../contract.js';
+import { ValidationError } from '../../../../errors.js';
+import {
+  checkEntry,
+  checkKey,
+  checkLogPage,
+  checkPositiveInt,
+  checkRecordBatch,
+  encodeLogCursor,
+} from '../../../_memory/args.js';
+import type { CashCodeStore, LogPage, LogPageOptions } from '../../../contract.js';
 import { deserializeEntry } from '../../../contract.js';
 import type { RedisCommands, RunScript } from './client.js';
 import { APPEND_RECORDS, CONSUME_ONCE, HIT, TAKE_VALUE } from './key-scripts.js';
+import { LOG_PAGE } from './list-scripts.js';
 import { recordArgs } from './records.js';
 
 /** The key, counter and log operations of the Redis store. */
@@ -17,7 +26,7 @@ export type RedisKeyTable = Pick<
   | 'appendLog'
   | 'readLog'
   | 'appendRecords'
->;
+> & { readLogPage(subject: string, options: LogPageOptions): Promise<LogPage> };
 
 /**
  * Create the key operations. Under the prefix P: `P once:<key>` (consumeOnce markers holding their
@@ -26,7 +35,8 @@ export type RedisKeyTable = Pick<
  * ends, `P log:<subject>` a list of JSON entries with the set `P logids:<subject>` of their ids (kept
  * forever). Every operation is a single command or script, so each is atomic, and each one answers
  * the same when ioredis re-sends it after a lost reply (given an owner, hit id or entry id); TTLs run
- * on the Redis clock.
+ * on the Redis clock. A log page is one `LRANGE` below a list position (entries are never removed, so
+ * a position names the same entry for ever).
  */
 export function createRedisKeyTable(redis: RedisCommands, run: RunScript, prefix: string): RedisKeyTable {
   const once = (key: string): string => `${prefix}once:${key}`;
@@ -94,6 +104,24 @@ export function createRedisKeyTable(redis: RedisCommands, run: RunScript, prefix
     async readLog(subject) {
       const entries = await redis.lrange(`${prefix}log:${checkKey(subject, 'readLog', 'subject')}`, 0, -1);
       return entries.map(deserializeEntry);
+    },
+
+    async readLogPage(subject, options) {
+      const { limit, before } = checkLogPage('redis', subject, options);
+      const [first, ...entries] = (await run(LOG_PAGE, [subject, limit, before === null ? '' : before])) as [
+        number,
+        ...string[],
+      ];
+      if (first < 0) {
+        throw new ValidationError(
+          'Invalid argument to store.readLogPage(): before is not a cursor this store returned for this subject; pass the previous nextCursor.',
+          [{ path: 'before', message: 'names a position this log does not have.' }],
+        );
+      }
+      return {
+        entries: entries.map(deserializeEntry),
+        nextCursor: first > 0 ? encodeLogCursor('redis', subject, first) : null,
+      };
     },
   };
 }

@@ -27,6 +27,24 @@ end
 local function ms(value) return string.format('%.0f', value) end
 `;
 
+/**
+ * Lua helper `idLess(a, b)`: byte order of two ids, the order `ZRANGEBYLEX` uses. Lua's `<` on strings
+ * follows the server's collation locale, so it is used only when the locale compares bytes.
+ */
+export const ID_ORDER = `
+local function byteLess(a, b)
+  if a == b then return false end
+  local n = math.min(#a, #b)
+  for i = 1, n do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+local idLess = byteLess
+if ('B' < 'a') and ('a-c' < 'ab') then idLess = function(a, b) return a < b end end
+`;
+
 /** Lua helpers of the outbox: stream membership and the head's place in the due set. */
 export const OUTBOX: string = `
 local function member(pos, id) return string.format('%015d', tonumber(pos)) .. ':' .. id end
@@ -99,5 +117,25 @@ local function writeRecords(P, at)
     end
   end
   return at
+end
+`;
+
+/**
+ * Lua helper `indexCode(P, id, oldStatus or false, status, upd, lease)`: keep the listing indexes of a
+ * code in step with its status, update time (ms) and reservation lease (ms, '' for none).
+ */
+export const INDEXES = `
+local function indexCode(P, id, old, status, upd, lease)
+  if old and old ~= status then
+    redis.call('ZREM', P .. 'idx:status:' .. old, id)
+    redis.call('ZREM', P .. 'idx:upd:' .. old, id)
+  end
+  redis.call('ZADD', P .. 'idx:status:' .. status, 0, id)
+  redis.call('ZADD', P .. 'idx:upd:' .. status, upd, id)
+  if status == 'reserving' then
+    redis.call('ZADD', P .. 'resv', lease == '' and '-inf' or lease, id)
+  elseif old == 'reserving' then
+    redis.call('ZREM', P .. 'resv', id)
+  end
 end
 `;
