@@ -2,7 +2,21 @@
  * Node implementation of the Ed25519 seam (node:crypto). Same exports and behaviour as `ed25519.ts`;
  * raw keys are imported through their fixed DER prefixes (PKCS#8 for the seed, SPKI for the public key).
  */
-import { createPrivateKey, createPublicKey, type KeyObject, randomFillSync, sign, verify } from 'node:crypto';
+import type * as NodeCrypto from 'node:crypto';
+
+type KeyObject = NodeCrypto.KeyObject;
+
+let loaded: typeof NodeCrypto | undefined;
+
+/**
+ * node:crypto, loaded on first use rather than at import (as in `hmac.node.ts`): the voucher and token
+ * entries then do not pay its start-up at a cold import. `process.getBuiltinModule` is synchronous
+ * (Node ≥ 20.16).
+ */
+function nodeCrypto(): typeof NodeCrypto {
+  loaded ??= process.getBuiltinModule('node:crypto');
+  return loaded;
+}
 
 // Defined again rather than re-exported: importing `./ed25519.js` would load tweetnacl in the Node build.
 /** Length in bytes of a seed, a public key, and a signature. */
@@ -12,11 +26,14 @@ export const ED25519_SIGNATURE_BYTES = 64;
 
 /** Cryptographically random bytes. */
 export function randomBytes(length: number): Uint8Array {
-  return randomFillSync(new Uint8Array(length));
+  return nodeCrypto().randomFillSync(new Uint8Array(length));
 }
 
-const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+// The fixed DER headers of a raw Ed25519 seed (PKCS#8) and public key (SPKI), as hex: decoded where
+// used, so that importing this module does no work.
+const PKCS8_PREFIX = '302e020100300506032b657004220420';
+const SPKI_PREFIX = '302a300506032b6570032100';
+const SPKI_PREFIX_BYTES = SPKI_PREFIX.length / 2;
 
 // Parsing DER into a KeyObject costs more than a signature; keep a few (rotation) in bounded caches.
 const privateKeys = new Map<string, KeyObject>();
@@ -33,7 +50,8 @@ function privateKeyOf(seed: Uint8Array): KeyObject {
   const id = Buffer.from(seed).toString('base64');
   const cached = privateKeys.get(id);
   if (cached) return cached;
-  const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const der = Buffer.concat([Buffer.from(PKCS8_PREFIX, 'hex'), seed]);
+  const key = nodeCrypto().createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
   return remember(privateKeys, id, key);
 }
 
@@ -43,7 +61,8 @@ function publicKeyOf(raw: Uint8Array): KeyObject | null {
   if (cached !== undefined) return cached;
   let key: KeyObject | null;
   try {
-    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+    const der = Buffer.concat([Buffer.from(SPKI_PREFIX, 'hex'), raw]);
+    key = nodeCrypto().createPublicKey({ key: der, format: 'der', type: 'spki' });
   } catch {
     key = null;
   }
@@ -55,8 +74,8 @@ function publicKeyOf(raw: Uint8Array): KeyObject | null {
  * @throws {RangeError} when the seed is not 32 bytes.
  */
 export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
-  const spki = createPublicKey(privateKeyOf(seed)).export({ format: 'der', type: 'spki' });
-  return new Uint8Array(spki.subarray(SPKI_PREFIX.length));
+  const spki = nodeCrypto().createPublicKey(privateKeyOf(seed)).export({ format: 'der', type: 'spki' });
+  return new Uint8Array(spki.subarray(SPKI_PREFIX_BYTES));
 }
 
 /**
@@ -64,7 +83,7 @@ export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
  * @throws {RangeError} when the seed is not 32 bytes.
  */
 export async function ed25519Sign(seed: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(sign(null, message, privateKeyOf(seed)));
+  return new Uint8Array(nodeCrypto().sign(null, message, privateKeyOf(seed)));
 }
 
 /**
@@ -80,7 +99,7 @@ export async function ed25519Verify(
   const key = publicKeyOf(publicKey);
   if (!key) return false;
   try {
-    return verify(null, message, key, signature);
+    return nodeCrypto().verify(null, message, key, signature);
   } catch {
     return false;
   }

@@ -1,16 +1,16 @@
 /**
- * Human-facing America/Lima date formatting for vouchers and messages (date-fns-tz).
+ * Human-facing America/Lima date formatting for vouchers and messages.
  *
- * Kept out of `time/index.ts` on purpose: date-fns-tz loads the whole date-fns root (~150 ms cold),
- * so only the voucher entry imports this file. Locales are imported one by one
- * (`date-fns/locale/es`), never through the `date-fns/locale` barrel that loads every locale.
+ * Written out by hand over the fixed UTC−5 wall clock of `lima.ts` rather than with date-fns-tz:
+ * date-fns-tz loads the whole date-fns root (about 150 ms of CPU at a cold start, a third of the
+ * voucher entry's import), and the four patterns below need only twelve month and seven day names per
+ * locale. The text is the one date-fns-tz wrote before (`"EEEE d 'de' MMMM 'de' yyyy, HH:mm"` with its
+ * `es` locale, `'EEEE, MMMM d, yyyy, h:mm a'` with `en-US`); `test/time/display.test.ts` keeps the two
+ * equal over random instants since Peru's last change of offset (April 1994).
  */
 
-import { enUS } from 'date-fns/locale/en-US';
-import { es } from 'date-fns/locale/es';
-import { formatInTimeZone } from 'date-fns-tz';
 import { ValidationError } from '../errors.js';
-import { LIMA_TIME_ZONE } from './lima.js';
+import { limaWallClock } from './lima.js';
 
 /** The locales the SDK writes human text in. */
 export type DisplayLocale = 'es-PE' | 'en-US';
@@ -27,13 +27,53 @@ export interface LimaDisplayOptions {
   capitalize?: boolean;
 }
 
-// Literals are kept away from timezone tokens: date-fns-tz 3.2 leaves a stray quote when a quoted
-// literal directly follows one (`xxx')'`), so the zone label is appended outside the pattern.
-const PATTERNS = {
-  'es-PE': { weekday: "EEEE d 'de' MMMM 'de' yyyy, HH:mm", plain: "d 'de' MMMM 'de' yyyy, HH:mm" },
-  'en-US': { weekday: 'EEEE, MMMM d, yyyy, h:mm a', plain: 'MMMM d, yyyy, h:mm a' },
-} as const;
-const ZONE_LABELS: Record<DisplayLocale, string> = { 'es-PE': 'hora de Lima', 'en-US': 'Lima time' };
+interface LocaleNames {
+  /** Sunday first, as `Date#getUTCDay` counts. */
+  days: readonly string[];
+  /** January first. */
+  months: readonly string[];
+  zoneLabel: string;
+}
+
+// The wide names of date-fns 4's `es` and `en-US` locales, lower case in Spanish as the RAE writes them.
+const NAMES: Record<DisplayLocale, LocaleNames> = {
+  'es-PE': {
+    days: ['domingo', 'lunes', 'martes', 'miércoles', 'jueves', 'viernes', 'sábado'],
+    months: [
+      'enero',
+      'febrero',
+      'marzo',
+      'abril',
+      'mayo',
+      'junio',
+      'julio',
+      'agosto',
+      'septiembre',
+      'octubre',
+      'noviembre',
+      'diciembre',
+    ],
+    zoneLabel: 'hora de Lima',
+  },
+  'en-US': {
+    days: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+    months: [
+      'January',
+      'February',
+      'March',
+      'April',
+      'May',
+      'June',
+      'July',
+      'August',
+      'September',
+      'October',
+      'November',
+      'December',
+    ],
+    zoneLabel: 'Lima time',
+  },
+};
 
 function checkDate(date: unknown): asserts date is Date {
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
@@ -50,6 +90,10 @@ function checkLocale(locale: unknown): DisplayLocale {
   ]);
 }
 
+function pad(value: number, width = 2): string {
+  return String(value).padStart(width, '0');
+}
+
 /**
  * Format an instant as a Lima wall-clock date and time for people:
  * `lunes 30 de noviembre de 2026, 23:59 (hora de Lima)` or
@@ -59,9 +103,21 @@ function checkLocale(locale: unknown): DisplayLocale {
 export function formatLimaDateTime(date: Date, options: LimaDisplayOptions = {}): string {
   checkDate(date);
   const locale = checkLocale(options.locale ?? 'es-PE');
-  const pattern = PATTERNS[locale][options.weekday === false ? 'plain' : 'weekday'];
-  let text = formatInTimeZone(date, LIMA_TIME_ZONE, pattern, { locale: locale === 'es-PE' ? es : enUS });
-  if (options.zoneLabel !== false) text += ` (${ZONE_LABELS[locale]})`;
+  const names = NAMES[locale];
+  const { year, month, day, weekday, hours, minutes } = limaWallClock(date);
+  const monthName = names.months[month - 1] as string;
+  const dayName = names.days[weekday] as string;
+  let text: string;
+  if (locale === 'es-PE') {
+    const body = `${day} de ${monthName} de ${pad(year, 4)}, ${pad(hours)}:${pad(minutes)}`;
+    text = options.weekday === false ? body : `${dayName} ${body}`;
+  } else {
+    // 12-hour clock: midnight is 12 AM, noon 12 PM.
+    const clock = `${hours % 12 === 0 ? 12 : hours % 12}:${pad(minutes)} ${hours < 12 ? 'AM' : 'PM'}`;
+    const body = `${monthName} ${day}, ${pad(year, 4)}, ${clock}`;
+    text = options.weekday === false ? body : `${dayName}, ${body}`;
+  }
+  if (options.zoneLabel !== false) text += ` (${names.zoneLabel})`;
   return options.capitalize ? text.charAt(0).toLocaleUpperCase(locale) + text.slice(1) : text;
 }
 
@@ -72,6 +128,7 @@ export function formatLimaDateTime(date: Date, options: LimaDisplayOptions = {})
  */
 export function formatLimaShort(date: Date, locale: DisplayLocale = 'es-PE'): string {
   checkDate(date);
-  const pattern = checkLocale(locale) === 'es-PE' ? 'dd/MM/yyyy HH:mm' : 'MM/dd/yyyy HH:mm';
-  return formatInTimeZone(date, LIMA_TIME_ZONE, pattern);
+  const { year, month, day, hours, minutes } = limaWallClock(date);
+  const time = `${pad(year, 4)} ${pad(hours)}:${pad(minutes)}`;
+  return checkLocale(locale) === 'es-PE' ? `${pad(day)}/${pad(month)}/${time}` : `${pad(month)}/${pad(day)}/${time}`;
 }

@@ -6,8 +6,8 @@ export const LIMA_TIME_ZONE = 'America/Lima';
 /**
  * Lima's UTC offset. Peru has kept UTC−5 without daylight saving since April 1994, and the API
  * writes every timestamp with `-05:00`, so the wire format is computed with fixed arithmetic: it is
- * exact for every instant after 1994 and costs nothing to import. (date-fns-tz, which is used for
- * human-facing display, agrees on every instant; a property test checks it.)
+ * exact for every instant after 1994 and costs nothing to import. (date-fns-tz, the reference in the
+ * tests, agrees on every instant since then; property tests check the wire and display formats.)
  */
 const LIMA_OFFSET_MS = -5 * 60 * 60 * 1000;
 
@@ -187,6 +187,29 @@ export function limaCalendarDate(date: Date): { year: number; month: number; day
     month: lima.getUTCMonth() + 1,
     day: lima.getUTCDate(),
     weekday: lima.getUTCDay(),
+  };
+}
+
+/**
+ * The Lima wall clock of a valid instant, to the minute: calendar date, weekday (0 = Sunday) and
+ * 24-hour time. Internal (the display formatter reads it); not re-exported from `time/index.ts`.
+ */
+export function limaWallClock(date: Date): {
+  year: number;
+  month: number;
+  day: number;
+  weekday: number;
+  hours: number;
+  minutes: number;
+} {
+  const lima = new Date(date.getTime() + LIMA_OFFSET_MS);
+  return {
+    year: lima.getUTCFullYear(),
+    month: lima.getUTCMonth() + 1,
+    day: lima.getUTCDate(),
+    weekday: lima.getUTCDay(),
+    hours: lima.getUTCHours(),
+    minutes: lima.getUTCMinutes(),
   };
 }
 

@@ -79,4 +79,32 @@ describe.each(IMPLEMENTATIONS)('HMAC seam ($name)', ({ hmac }) => {
       { numRuns: 100 },
     );
   });
+
+  it('verifies exactly like createHmac for any text, secret and size, in any order of calls', async () => {
+    // The node:crypto seam hashes from reused buffers over precomputed pads and falls back to
+    // createHmac for large bodies: mixing sizes, secrets (short, blank-free, longer than the 64-byte
+    // block) and lone surrogates must never change an answer or let a previous body leak into the next.
+    const secrets = fc.oneof(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ minLength: 65, maxLength: 200 }));
+    const bodies = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.constantFrom('\uD800', 'x\uDFFF{"a":1}', '\uDBFF\uDFFF\uD800'), // lone surrogates: U+FFFD
+      fc.string({ unit: 'grapheme', maxLength: 300 }),
+      fc.uint8Array({ maxLength: 300 }),
+      fc.integer({ min: 20_000, max: 40_000 }).map((size) => 'é—'.repeat(size)), // > 64 KiB worst case
+      fc.integer({ min: 65_000, max: 70_000 }).map((size) => new Uint8Array(size).fill(7)),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(secrets, bodies), { minLength: 1, maxLength: 6 }), async (calls) => {
+        for (const [secret, body] of calls) {
+          const expected = sign(body, secret);
+          expect(await hmac.hmacSha256Verify(['wrong-secret', secret], body, expected)).toBe(1);
+          expect(await hmac.hmacSha256Verify([secret], body, expected.toUpperCase())).toBe(0);
+          const flipped = `${expected.slice(0, 63)}${expected[63] === '0' ? '1' : '0'}`;
+          expect(await hmac.hmacSha256Verify([secret], body, flipped)).toBe(-1);
+          if (hmac.hmacSha256VerifySync !== null) expect(hmac.hmacSha256VerifySync([secret], body, expected)).toBe(0);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
 });

@@ -142,6 +142,11 @@ describe.each(IMPLEMENTATIONS)('verifyWebhook ($name)', ({ hmac }) => {
     }
     const twice = { 'pe-signature': [VECTOR_SIGNATURE, VECTOR_SIGNATURE] };
     await rejection(verify({ body: VECTOR_BODY, headers: twice, secretKey: SECRET }), 'signature_malformed');
+    // The characters just outside the hex ranges, control characters and look-alikes.
+    for (const char of ['/', ':', '@', 'G', '`', 'g', '\u0010', '\u0019', '\u0130', '\uff46', '\u0660']) {
+      const signature = `${VECTOR_SIGNATURE.slice(0, 31)}${char}${VECTOR_SIGNATURE.slice(32)}`;
+      await rejection(verify({ body: VECTOR_BODY, signature, secretKey: SECRET }), 'signature_malformed');
+    }
   });
 
   it('refuses a correctly signed body that is not a valid notification with malformed_payload', async () => {
