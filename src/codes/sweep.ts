@@ -8,6 +8,7 @@ import { takeOver } from './create.js';
 import type { DrainResult } from './events.js';
 import { createCodeId } from './ids.js';
 import { type PreparedChange, prepareTransition, reexecute } from './lifecycle.js';
+import { loggedCall } from './provider-calls.js';
 import { referenceOf } from './reference.js';
 
 /** Options of `CashCodes.sweepExpired`. */
@@ -180,9 +181,11 @@ async function searchDue(
   for (let start = 0; start < withCip.length; start += size) {
     const batch = withCip.slice(start, start + size);
     try {
-      const found = await ctx.provider.searchCips(
-        batch.map((code) => code.cip as string),
-        batch.map((code) => referenceOf(code)),
+      const found = await loggedCall(ctx, 'searchCips', batch, 'sweeper', (provider) =>
+        provider.searchCips(
+          batch.map((code) => code.cip as string),
+          batch.map((code) => referenceOf(code)),
+        ),
       );
       for (const status of found) statuses.set(status.cip, status);
       searched.push(...batch);
