@@ -22,6 +22,7 @@ export const ENTRIES = {
   './testing': 'src/testing/index',
   './cli': 'src/cli/index',
   './ops': 'src/ops/index',
+  './support': 'src/support/index',
   './providers/dlocal': 'src/providers/dlocal/index',
 };
 

@@ -37,6 +37,8 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   './console': [...OTEL, ...DRIVERS, ...TIMEZONE, 'bwip-js'],
   // Doctor and certify get the store and provider from the caller; the PDF report loads on demand.
   './ops': [...OTEL, ...DRIVERS, ...TIMEZONE],
+  // Lookups, live status and bundles take the store and provider from the caller.
+  './support': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE, 'ofetch'],
   './providers/dlocal': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE, 'ofetch', 'tweetnacl'],
 };
 
