@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { csrfTokenValid, originAllowed } from '../../src/console/csrf.js';
+import { clearLoginFailures, isLockedOut, recordLoginFailure } from '../../src/console/lockout.js';
 import { hashStaffPassword, verifyStaffPassword } from '../../src/console/passwords.js';
 import { CONSOLE_PERMISSIONS, canPerform } from '../../src/console/roles.js';
-import { clearLoginFailures, isLockedOut, recordLoginFailure } from '../../src/console/lockout.js';
 import { openSession, readSession, revokeSession } from '../../src/console/sessions.js';
 import {
   addStaffAccount,
@@ -49,7 +49,12 @@ describe('staff passwords', () => {
 describe('staff accounts in the store', () => {
   it('adds, lists, disables and enables accounts without exposing hashes', async () => {
     const store = memoryStore();
-    const added = await addStaffAccount(store, { id: 'Ana@Shop.pe', role: 'operator', password: PASSWORD, iterations: FAST });
+    const added = await addStaffAccount(store, {
+      id: 'Ana@Shop.pe',
+      role: 'operator',
+      password: PASSWORD,
+      iterations: FAST,
+    });
     expect(added).toMatchObject({ id: 'ana@shop.pe', role: 'operator', disabled: false });
     expect(added).not.toHaveProperty('passwordHash');
     await addStaffAccount(store, { id: 'beto', role: 'viewer', password: PASSWORD, iterations: FAST });
@@ -85,7 +90,9 @@ describe('staff accounts in the store', () => {
   it('keeps every account when many different accounts are added at once', async () => {
     const store = memoryStore();
     const ids = Array.from({ length: 8 }, (_, index) => `staff-${index}`);
-    await Promise.all(ids.map((id) => addStaffAccount(store, { id, role: 'viewer', password: PASSWORD, iterations: FAST })));
+    await Promise.all(
+      ids.map((id) => addStaffAccount(store, { id, role: 'viewer', password: PASSWORD, iterations: FAST })),
+    );
     expect((await listStaffAccounts(store)).map((account) => account.id)).toEqual(ids);
   });
 
@@ -95,7 +102,11 @@ describe('staff accounts in the store', () => {
       (error: unknown) => error,
     );
     expect(isPagoEfectivoKitError(bad, 'staff_account_invalid')).toBe(true);
-    expect((bad as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual(['id', 'role', 'password']);
+    expect((bad as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual([
+      'id',
+      'role',
+      'password',
+    ]);
     const missing = await disableStaffAccount(store, 'nobody').catch((error: unknown) => error);
     expect(isPagoEfectivoKitError(missing, 'staff_account_not_found')).toBe(true);
   });
@@ -107,7 +118,11 @@ describe('staff sessions', () => {
   it('reads back an opened session and nothing else', async () => {
     const store = memoryStore();
     const { cookieValue, session } = await openSession(store, 'ana', { ttlMs: 3600_000, now });
-    expect(await readSession(store, cookieValue, now)).toMatchObject({ id: session.id, staffId: 'ana', csrf: session.csrf });
+    expect(await readSession(store, cookieValue, now)).toMatchObject({
+      id: session.id,
+      staffId: 'ana',
+      csrf: session.csrf,
+    });
     const [id, secret] = cookieValue.split('.') as [string, string];
     const flipped = `${id}.${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
     expect(await readSession(store, flipped, now)).toBeNull();
@@ -165,7 +180,9 @@ describe('CSRF checks', () => {
     expect(originAllowed(post({ origin: 'http://evil.example', host: '127.0.0.1:4400' }), [])).toBe(false);
     expect(originAllowed(post({ host: '127.0.0.1:4400' }), [])).toBe(false);
     expect(originAllowed(post({ origin: 'null', host: '127.0.0.1:4400' }), [])).toBe(false);
-    expect(originAllowed(post({ origin: 'https://support.shop.pe', host: 'app:8080' }), ['https://support.shop.pe'])).toBe(true);
+    expect(
+      originAllowed(post({ origin: 'https://support.shop.pe', host: 'app:8080' }), ['https://support.shop.pe']),
+    ).toBe(true);
   });
 
   it('compares tokens exactly', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CONSOLE_CATALOGS, CONSOLE_LOCALES, translate, translator } from '../../src/console/i18n/index.js';
 
-const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string).sort();
+const placeholders = (text: string): string[] =>
+  [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string).sort();
 
 describe('console locales', () => {
   const reference = CONSOLE_CATALOGS.en;

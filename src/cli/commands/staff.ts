@@ -1,3 +1,4 @@
+import { isStaffRole } from '../../console/roles.js';
 import {
   addStaffAccount,
   disableStaffAccount,
@@ -5,7 +6,6 @@ import {
   listStaffAccounts,
   type StaffAccount,
 } from '../../console/staff.js';
-import { isStaffRole } from '../../console/roles.js';
 import { parseCommandArgs, stringOption } from '../_args.js';
 import type { CliCommand } from '../_command.js';
 import { type CliIo, CliUsageError, EXIT_CODES } from '../_io.js';
