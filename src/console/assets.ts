@@ -16,7 +16,7 @@ nav.main a[aria-current]{background:rgba(255,255,255,.2)}nav.main a:hover{backgr
 .lang{display:flex;gap:.5rem;font-size:.85rem}.lang a{opacity:.8}.lang a[aria-current]{opacity:1;font-weight:700;text-decoration:underline}
 main{max-width:1100px;margin:0 auto;padding:1.2rem 1.5rem 3rem}h1{font-size:1.5rem;margin:.4rem 0 1rem}h2{font-size:1.1rem;margin:1.6rem 0 .6rem}
 footer{text-align:center;color:var(--muted);font-size:.8rem;padding:1rem}
-.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:1rem 1.2rem;margin:0 0 1rem}
+.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:1rem 1.2rem;margin:0 0 1rem}.card h2{margin-top:0}
 .muted{color:var(--muted)}label{display:block;font-weight:600;margin:.2rem 0 .8rem}
 input,select,textarea{display:block;width:100%;margin-top:.3rem;padding:.5rem .6rem;border:1px solid #b9c0cc;border-radius:6px;font:inherit;background:#fff}
 textarea{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
@@ -27,7 +27,7 @@ button.link{background:none;color:#fff;text-decoration:underline;padding:0;font-
 .buttons{display:flex;gap:.6rem;flex-wrap:wrap;margin:.8rem 0 0}
 form.inline{display:flex;gap:.6rem;align-items:end;flex-wrap:wrap;margin:.4rem 0}form.inline label{margin:0;flex:1;min-width:200px}
 table{width:100%;border-collapse:collapse;background:var(--card);border:1px solid var(--line);border-radius:10px;overflow:hidden;margin-bottom:1rem}
-th,td{text-align:left;padding:.45rem .7rem;border-bottom:1px solid var(--line);vertical-align:top}th{background:#eef1f6;font-size:.85rem}
+th,td{text-align:left;padding:.45rem .7rem;border-bottom:1px solid var(--line);vertical-align:top}td.when,td.nowrap{white-space:nowrap}td.target{overflow-wrap:anywhere;min-width:12rem}th{background:#eef1f6;font-size:.85rem}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr:last-child td{border-bottom:0}
 tr.differs td,tr.differs th{background:var(--warn-bg);color:var(--warn);font-weight:600}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1.2rem;margin:0}dt{color:var(--muted)}dd{margin:0;font-weight:600}

@@ -33,6 +33,10 @@ export interface Translator {
   t(key: MessageKey, values?: Record<string, string | number>): string;
   /** An instant in Lima time with the zone named: `2 dic. 2026, 14:05 hora de Lima (UTC−5)`. */
   when(date: Date): string;
+  /** The same instant without the zone, for table cells whose column header names the zone. */
+  whenShort(date: Date): string;
+  /** A table's "when" column header with the zone named: `Cuándo (hora de Lima (UTC−5))`. */
+  whenHeader(): string;
   /** Minor units as `S/ 1,234.50`. */
   money(minor: number, currency: Currency): string;
 }
@@ -57,6 +61,8 @@ export function translator(locale: ConsoleLocale): Translator {
     locale,
     t: (key, values) => translate(messages[key], values),
     when: (date) => (Number.isNaN(date.getTime()) ? '—' : `${format.format(date)} ${messages.limaZone}`),
+    whenShort: (date) => (Number.isNaN(date.getTime()) ? '—' : format.format(date)),
+    whenHeader: () => `${messages.col_when} (${messages.limaZone})`,
     money: (minor, currency) => formatMoney(minor, currency),
   };
 }

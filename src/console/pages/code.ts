@@ -37,10 +37,12 @@ function lifecycle(ctx: PageContext, entries: readonly LifecycleEntry[]): Html {
   const { tr } = ctx;
   if (entries.length === 0) return html`<p class="muted">${tr.t('noEntries')}</p>`;
   const rows = entries.map(
-    (entry) => html`<tr><td>${tr.when(entry.at)}</td><td><code>${entry.type}</code></td><td>${entry.actor}</td>
+    (
+      entry,
+    ) => html`<tr><td class="when">${tr.whenShort(entry.at)}</td><td><code>${entry.type}</code></td><td>${entry.actor}</td>
       <td>${entry.from || entry.to ? `${entry.from ?? '·'} → ${entry.to ?? '·'}` : ''}</td><td>${entry.reason ?? ''}</td></tr>`,
   );
-  return html`<table class="log"><thead><tr><th>${tr.t('col_when')}</th><th>${tr.t('col_what')}</th><th>${tr.t('col_who')}</th>
+  return html`<table class="log"><thead><tr><th>${tr.whenHeader()}</th><th>${tr.t('col_what')}</th><th>${tr.t('col_who')}</th>
     <th>${tr.t('col_change')}</th><th>${tr.t('col_reason')}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
@@ -50,10 +52,10 @@ function eventsTable(ctx: PageContext, events: readonly OutboxEvent[]): Html {
   const rows = events.map(
     (
       item,
-    ) => html`<tr><td>${tr.when(item.event.at)}</td><td><code>${item.event.type}</code></td><td>${item.event.source}</td>
+    ) => html`<tr><td class="when">${tr.whenShort(item.event.at)}</td><td><code>${item.event.type}</code></td><td>${item.event.source}</td>
       <td>${item.state} (${item.attempts})</td></tr>`,
   );
-  return html`<table class="log"><thead><tr><th>${tr.t('col_when')}</th><th>${tr.t('col_what')}</th><th>${tr.t('col_who')}</th>
+  return html`<table class="log"><thead><tr><th>${tr.whenHeader()}</th><th>${tr.t('col_what')}</th><th>${tr.t('col_who')}</th>
     <th>${tr.t('col_delivery')}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 

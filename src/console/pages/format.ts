@@ -30,9 +30,9 @@ export function codesTable(tr: Translator, base: string, codes: readonly CashCod
   const rows = codes.map(
     (code) => html`<tr>
       <td>${codeLink(base, code)}</td><td>${code.orderId}</td><td>${statusBadge(tr, code.status)}</td>
-      <td class="num">${amountOf(tr, code)}</td><td>${tr.when(code.expiresAt)}</td><td>${maskEmail(code.payer.email)}</td></tr>`,
+      <td class="num">${amountOf(tr, code)}</td><td class="when">${tr.whenShort(code.expiresAt)}</td><td>${maskEmail(code.payer.email)}</td></tr>`,
   );
   return html`<table class="codes"><thead><tr><th>${tr.t('field_cip')}</th><th>${tr.t('field_orderId')}</th>
-    <th>${tr.t('field_status')}</th><th>${tr.t('field_amount')}</th><th>${tr.t('field_expiresAt')}</th>
+    <th>${tr.t('field_status')}</th><th>${tr.t('field_amount')}</th><th>${tr.t('field_expiresAt')} (${tr.t('limaZone')})</th>
     <th>${tr.t('field_payer')}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }

@@ -1,4 +1,5 @@
 import type { CashCode } from '../../model/code.js';
+import { CONSOLE_CATALOGS } from '../i18n/index.js';
 import type { MessageKey } from '../i18n/types.js';
 import { type Html, html } from './html.js';
 import { layout, type PageContext } from './layout.js';
@@ -23,10 +24,17 @@ const FIELD_NAMES: Record<string, MessageKey> = {
   transactionCode: 'kind_transactionCode',
 };
 
-function cell(value: unknown): string {
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** A compared value for people: instants in Lima time, statuses in the page's language. */
+function cell(tr: PageContext['tr'], field: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
-  if (value instanceof Date) return value.toISOString();
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text =
+    value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (ISO_INSTANT.test(text)) return tr.whenShort(new Date(text));
+  if (field === 'status' && Object.hasOwn(CONSOLE_CATALOGS.en, `status_${text}`))
+    return tr.t(`status_${text}` as MessageKey);
+  return text;
 }
 
 /** Our record and PagoEfectivo's answer side by side, differing rows highlighted. */
@@ -43,7 +51,7 @@ export function livePage(ctx: PageContext, view: LiveView): string {
     (
       field,
     ) => html`<tr${field.differs ? html` class="differs"` : ''}><th scope="row">${FIELD_NAMES[field.field] ? tr.t(FIELD_NAMES[field.field] as MessageKey) : field.field}</th>
-      <td>${cell(field.ours)}</td><td>${cell(field.provider)}</td></tr>`,
+      <td>${cell(tr, field.field, field.ours)}</td><td>${cell(tr, field.field, field.provider)}</td></tr>`,
   );
   const content = html`<p class="muted">${tr.t('checkedAt', { when: tr.when(view.provider.checkedAt) })}</p>
 <table class="compare"><thead><tr><th>${tr.t('col_field')}</th><th>${tr.t('col_ours')}</th><th>${tr.t('col_provider')}</th></tr></thead>
