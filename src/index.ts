@@ -89,6 +89,7 @@ export type {
   CreatedCip,
   CipStatus,
   ProviderOperation,
+  ProviderExchange,
   ProviderSupports,
 } from './model/provider.js';
 export type { CodeEvent, CodeEventType, EventSource, EventDeliveryState, OutboxEvent } from './model/events.js';

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { ApiError, AuthError, isPagoEfectivoKitError, ValidationError } from '../errors.js';
-import type { CashCodeProvider, CipStatus, CreateCipInput, CreatedCip } from '../model/provider.js';
+import { ApiError, AuthError, ConfigurationError, isPagoEfectivoKitError, ValidationError } from '../errors.js';
+import type { CashCodeProvider, CipStatus, CreateCipInput, CreatedCip, ProviderExchange } from '../model/provider.js';
 import {
   type ClientRequestEvent,
   type ClientResponseEvent,
@@ -42,6 +42,8 @@ export interface PagoEfectivoClient extends CashCodeProvider {
    */
   on(type: 'request', hook: (event: ClientRequestEvent) => void): () => void;
   on(type: 'response', hook: (event: ClientResponseEvent) => void): () => void;
+  /** This client, reporting each HTTP attempt of the calls made through it to `sink` (see `CashCodeProvider`). */
+  withExchangeLog(sink: (exchange: ProviderExchange) => void): PagoEfectivoClient;
   /** A log-safe description (no keys, no token). */
   toJSON(): Record<string, unknown>;
 }
@@ -84,16 +86,25 @@ export function createPagoEfectivoClient(options: PagoEfectivoClientOptions): Pa
     }
   }
 
-  async function searchBatch(cips: string[]): Promise<CipStatus[]> {
+  type Report = ((exchange: ProviderExchange) => void) | undefined;
+
+  async function searchBatch(cips: string[], report: Report): Promise<CipStatus[]> {
     const body = JSON.stringify({ data: cips.map((cip) => ({ cip: Number(cip) })) });
-    const result = await call({ operation: 'searchCips', method: 'POST', path: 'cips/search', body, idempotent: true });
+    const result = await call({
+      operation: 'searchCips',
+      method: 'POST',
+      path: 'cips/search',
+      body,
+      idempotent: true,
+      report,
+    });
     const parsed = v.safeParse(SearchDataSchema, result.envelope.data ?? []);
     if (!parsed.success) throw unexpectedResponse(result.context, result.status, '`data` is not a list of CIPs');
     const now = resolved.now();
     return parsed.output.map((item) => toCipStatus(item, now, result.context, result.status));
   }
 
-  async function searchCips(cips: readonly string[]): Promise<CipStatus[]> {
+  async function searchCips(cips: readonly string[], report: Report): Promise<CipStatus[]> {
     if (!Array.isArray(cips)) {
       throw new ValidationError('cips must be an array of CIP numbers such as ["2401557"].', [
         { path: 'cips', message: 'cips must be an array of CIP numbers' },
@@ -103,12 +114,12 @@ export function createPagoEfectivoClient(options: PagoEfectivoClientOptions): Pa
     const results: CipStatus[] = [];
     // Batches run one after another: PagoEfectivo's rate limits are undocumented, so be gentle.
     for (let start = 0; start < unique.length; start += resolved.searchBatchSize) {
-      results.push(...(await searchBatch(unique.slice(start, start + resolved.searchBatchSize))));
+      results.push(...(await searchBatch(unique.slice(start, start + resolved.searchBatchSize), report)));
     }
     return results;
   }
 
-  async function createCip(input: CreateCipInput): Promise<CreatedCip> {
+  async function createCip(input: CreateCipInput, report: Report): Promise<CreatedCip> {
     const valid = validateCreateCipInput(input, resolved.now());
     const body = buildCreateCipBody(valid);
     // Never retried: a timeout may hide a created CIP. Errors that leave the outcome open carry
@@ -120,13 +131,57 @@ export function createPagoEfectivoClient(options: PagoEfectivoClientOptions): Pa
       body,
       idempotent: false,
       headers: CREATE_CIP_HEADERS,
+      report,
     });
     const parsed = v.safeParse(CreatedCipDataSchema, result.envelope.data);
     if (!parsed.success) throw unexpectedResponse(result.context, result.status, '`data` is not a created CIP');
     return toCreatedCip(parsed.output, result.context, result.status);
   }
 
-  return {
+  /** The provider operations, each HTTP attempt reported to `report` when given. */
+  function operations(
+    report: Report,
+  ): Pick<PagoEfectivoClient, 'createCip' | 'searchCips' | 'updateCipExpiry' | 'deleteCip'> {
+    return {
+      createCip(input: CreateCipInput): Promise<CreatedCip> {
+        // The span carries the transaction code (the kit's code id) and the CIP, never the payer's data.
+        const transactionCode = typeof input?.transactionCode === 'string' ? input.transactionCode : null;
+        return withSpan(
+          tracer,
+          'pagoefectivo.createCip',
+          { kind: SPAN_KIND.client, attributes: attributes({ 'pagoefectivo.transaction_code': transactionCode }) },
+          () => createCip(input, report),
+          (created, span) => span.setAttribute('pagoefectivo.cip', created.cip),
+        );
+      },
+
+      searchCips: (cips: readonly string[]) => searchCips(cips, report),
+
+      async updateCipExpiry(cip: string, dateExpiry: Date): Promise<void> {
+        const number = validateCipNumber(cip);
+        const expiry = validateDateExpiry(dateExpiry, resolved.now());
+        const body = JSON.stringify({ dateExpiry: formatLimaTimestamp(expiry, 'dateExpiry') });
+        // Setting an absolute expiry twice has the same effect as once, so this call may be retried.
+        await call({
+          operation: 'updateCipExpiry',
+          method: 'PATCH',
+          path: `cips/${number}`,
+          body,
+          idempotent: true,
+          report,
+        });
+      },
+
+      async deleteCip(cip: string): Promise<void> {
+        const number = validateCipNumber(cip);
+        // Not retried: if a first attempt deleted the CIP but its answer was lost, a retry would be
+        // refused (only generated CIPs can be deleted). Confirm with searchCips instead.
+        await call({ operation: 'deleteCip', method: 'DELETE', path: `cips/${number}`, idempotent: false, report });
+      },
+    };
+  }
+
+  const client: PagoEfectivoClient = {
     environment: resolved.environment,
     baseUrl: resolved.baseUrl,
     searchBatchSize: resolved.searchBatchSize,
@@ -135,23 +190,11 @@ export function createPagoEfectivoClient(options: PagoEfectivoClientOptions): Pa
       return tokens.session(authOptions?.force === true);
     },
 
-    createCip(input: CreateCipInput): Promise<CreatedCip> {
-      // The span carries the transaction code (the kit's code id) and the CIP, never the payer's data.
-      const transactionCode = typeof input?.transactionCode === 'string' ? input.transactionCode : null;
-      return withSpan(
-        tracer,
-        'pagoefectivo.createCip',
-        { kind: SPAN_KIND.client, attributes: attributes({ 'pagoefectivo.transaction_code': transactionCode }) },
-        () => createCip(input),
-        (created, span) => span.setAttribute('pagoefectivo.cip', created.cip),
-      );
-    },
-
-    searchCips,
+    ...operations(undefined),
 
     async getCip(cip: string): Promise<CipStatus> {
       const number = validateCipNumber(cip);
-      const [found] = await searchCips([number]);
+      const [found] = await searchCips([number], undefined);
       if (found === undefined) {
         throw new ApiError('code_not_found', `PagoEfectivo does not know CIP ${number}; check the number.`, {
           details: { cip: number },
@@ -160,19 +203,11 @@ export function createPagoEfectivoClient(options: PagoEfectivoClientOptions): Pa
       return found;
     },
 
-    async updateCipExpiry(cip: string, dateExpiry: Date): Promise<void> {
-      const number = validateCipNumber(cip);
-      const expiry = validateDateExpiry(dateExpiry, resolved.now());
-      const body = JSON.stringify({ dateExpiry: formatLimaTimestamp(expiry, 'dateExpiry') });
-      // Setting an absolute expiry twice has the same effect as once, so this call may be retried.
-      await call({ operation: 'updateCipExpiry', method: 'PATCH', path: `cips/${number}`, body, idempotent: true });
-    },
-
-    async deleteCip(cip: string): Promise<void> {
-      const number = validateCipNumber(cip);
-      // Not retried: if a first attempt deleted the CIP but its answer was lost, a retry would be
-      // refused (only generated CIPs can be deleted). Confirm with searchCips instead.
-      await call({ operation: 'deleteCip', method: 'DELETE', path: `cips/${number}`, idempotent: false });
+    withExchangeLog(sink: (exchange: ProviderExchange) => void): PagoEfectivoClient {
+      if (typeof sink !== 'function') {
+        throw new ConfigurationError('client.withExchangeLog(sink): sink must be a function.');
+      }
+      return { ...client, ...operations(sink) };
     },
 
     on: observer.on,
@@ -181,6 +216,7 @@ export function createPagoEfectivoClient(options: PagoEfectivoClientOptions): Pa
       return { environment: resolved.environment, baseUrl: resolved.baseUrl, serviceId: resolved.serviceId };
     },
   };
+  return client;
 }
 
 /**

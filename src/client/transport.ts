@@ -1,6 +1,8 @@
 import { ofetch } from 'ofetch';
 import { type ApiError, isPagoEfectivoKitError } from '../errors.js';
+import type { ProviderExchange } from '../model/provider.js';
 import { type ClientObserver, newRequestId, responseRequestId } from '../observability/client-hooks.js';
+import { quietly } from '../observability/tracing.js';
 import {
   failureError,
   type Operation,
@@ -26,6 +28,8 @@ export interface TransportRequest {
   idempotent: boolean;
   /** Extra request headers (the protocol's `Origin` on create-CIP). */
   headers?: Readonly<Record<string, string>>;
+  /** Told about every attempt of this request (see `CashCodeProvider.withExchangeLog`); a throw is ignored. */
+  report?: (exchange: ProviderExchange) => void;
 }
 
 /** A successful answer (2xx with envelope code 100). */
@@ -41,6 +45,33 @@ export interface Transport {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What one attempt saw of its response. */
+interface Seen {
+  status: number | null;
+  headers?: Headers;
+  envelope: Envelope | null;
+}
+
+/** The loggable facts of one attempt: status, PagoEfectivo's code and message, ids, time. */
+function exchangeOf(
+  context: RequestContext,
+  seen: Seen,
+  durationMs: number,
+  requestId: string,
+  errorCode: string | null,
+): ProviderExchange {
+  const message = seen.envelope?.message;
+  return {
+    operation: context.operation,
+    httpStatus: seen.status,
+    providerCode: seen.envelope ? String(seen.envelope.code) : null,
+    providerMessage: typeof message === 'string' && message !== '' ? message.slice(0, 200) : null,
+    requestId,
+    durationMs,
+    errorCode,
+  };
+}
 
 /**
  * Build the transport on `ofetch.create` with the injectable `fetch`. ofetch's own retry is off
@@ -69,11 +100,7 @@ export function createTransport(options: ResolvedClientOptions, observer: Client
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
   }
 
-  async function attempt(
-    request: TransportRequest,
-    context: RequestContext,
-    seen: { status: number | null; headers?: Headers },
-  ): Promise<TransportResult> {
+  async function attempt(request: TransportRequest, context: RequestContext, seen: Seen): Promise<TransportResult> {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
@@ -87,6 +114,7 @@ export function createTransport(options: ResolvedClientOptions, observer: Client
     seen.headers = response.headers;
     const text = typeof response._data === 'string' ? response._data : '';
     const envelope = readEnvelope(text);
+    seen.envelope = envelope;
     const ok = response.status >= 200 && response.status < 300;
     if (ok && envelope === null) {
       throw unexpectedResponse(context, response.status, 'not a {code, message, data} JSON envelope');
@@ -105,8 +133,9 @@ export function createTransport(options: ResolvedClientOptions, observer: Client
     context: RequestContext,
     number: number,
   ): Promise<TransportResult> {
-    const seen: { status: number | null; headers?: Headers } = { status: null };
-    if (observer === null) return attempt(request, context, seen);
+    const seen: Seen = { status: null, envelope: null };
+    const report = request.report;
+    if (observer === null && report === undefined) return attempt(request, context, seen);
     const clientRequestId = newRequestId();
     const event = {
       operation: context.operation,
@@ -115,22 +144,20 @@ export function createTransport(options: ResolvedClientOptions, observer: Client
       attempt: number,
       clientRequestId,
     };
-    observer.request(event);
+    observer?.request(event);
     const started = clock();
-    const report = (errorCode: string | null): void =>
-      observer.response({
-        ...event,
-        status: seen.status,
-        durationMs: Math.max(0, Math.round((clock() - started) * 1000) / 1000),
-        requestId: responseRequestId(seen.headers) ?? clientRequestId,
-        errorCode,
-      });
+    const done = (errorCode: string | null): void => {
+      const durationMs = Math.max(0, Math.round((clock() - started) * 1000) / 1000);
+      const requestId = responseRequestId(seen.headers) ?? clientRequestId;
+      observer?.response({ ...event, status: seen.status, durationMs, requestId, errorCode });
+      if (report !== undefined) quietly(() => report(exchangeOf(context, seen, durationMs, requestId, errorCode)));
+    };
     try {
       const result = await attempt(request, context, seen);
-      report(null);
+      done(null);
       return result;
     } catch (error) {
-      report(isPagoEfectivoKitError(error) ? error.code : 'internal_error');
+      done(isPagoEfectivoKitError(error) ? error.code : 'internal_error');
       throw error;
     }
   }

@@ -4,6 +4,7 @@ import { providerSupports } from '../model/provider.js';
 import { log, type ServiceContext } from './_context.js';
 import { checkCip, confirmCipGone, recordConfirmedPayment } from './confirm.js';
 import { transition } from './lifecycle.js';
+import { loggedCall } from './provider-calls.js';
 import { referenceOf } from './reference.js';
 import { unsupported } from './unsupported.js';
 
@@ -21,10 +22,11 @@ function notCancellable(code: CashCode, why: string): GuardError {
 async function deleteAtProvider(ctx: ServiceContext, code: CashCode): Promise<void> {
   if (code.cip === null) return;
   try {
-    await ctx.provider.deleteCip(code.cip, referenceOf(code));
+    const cip = code.cip;
+    await loggedCall(ctx, 'deleteCip', [code], 'merchant', (provider) => provider.deleteCip(cip, referenceOf(code)));
     return;
   } catch (deleteError) {
-    const check = await checkCip(ctx, code.cip, referenceOf(code)).catch(() => null);
+    const check = await checkCip(ctx, code.cip, referenceOf(code), code, 'merchant').catch(() => null);
     if (check?.state === 'gone') return;
     if (check?.state === 'paid') {
       const outcome = await recordConfirmedPayment(ctx, code, check.status, 'cancel');

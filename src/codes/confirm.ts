@@ -1,10 +1,11 @@
 import { GuardError, isPagoEfectivoKitError } from '../errors.js';
-import type { CashCode, PaymentOutcome, PaymentSource } from '../model/code.js';
+import type { Actor, CashCode, PaymentOutcome, PaymentSource } from '../model/code.js';
 import type { CipReference, CipStatus } from '../model/provider.js';
 import { parseAmount } from '../money/index.js';
 import type { ServiceContext } from './_context.js';
 import type { PaymentObservation } from './judgement.js';
 import { observePayment } from './payment.js';
+import { type CallSubject, loggedCall } from './provider-calls.js';
 import { referenceOf } from './reference.js';
 
 /** What PagoEfectivo says about a code's CIP. */
@@ -30,8 +31,16 @@ export function inSettlementGrace(ctx: ServiceContext, status: CipStatus): boole
  * `gone` (invariant 12: a missing fact fails closed). Provider errors propagate: the caller decides
  * what "could not confirm" means.
  */
-export async function checkCip(ctx: ServiceContext, cip: string, reference: CipReference): Promise<CipCheck> {
-  const statuses = await ctx.provider.searchCips([cip], [reference]);
+export async function checkCip(
+  ctx: ServiceContext,
+  cip: string,
+  reference: CipReference,
+  subject: CallSubject,
+  actor: Actor,
+): Promise<CipCheck> {
+  const statuses = await loggedCall(ctx, 'searchCips', [{ ...subject, cip }], actor, (provider) =>
+    provider.searchCips([cip], [reference]),
+  );
   const status = statuses.find((candidate) => candidate.cip === cip) ?? null;
   return classify(ctx, cip, status);
 }
@@ -110,7 +119,7 @@ export async function confirmCipGone(ctx: ServiceContext, code: CashCode): Promi
   const details = { orderId: code.orderId, codeId: code.id, cip: code.cip };
   let check: CipCheck;
   try {
-    check = await checkCip(ctx, code.cip, referenceOf(code));
+    check = await checkCip(ctx, code.cip, referenceOf(code), code, 'system');
   } catch (error) {
     const reason = isPagoEfectivoKitError(error) ? error.code : 'provider_error';
     throw new GuardError(

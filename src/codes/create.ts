@@ -1,5 +1,5 @@
 import { ApiError, ConfigurationError, GuardError, isPagoEfectivoKitError } from '../errors.js';
-import type { Actor, CashCode } from '../model/code.js';
+import type { Actor, CashCode, LifecycleEntry } from '../model/code.js';
 import type { CreateCipInput, CreatedCip } from '../model/provider.js';
 import { formatAmount } from '../money/index.js';
 import { log, type ServiceContext } from './_context.js';
@@ -7,6 +7,7 @@ import { checkCip, recordConfirmedPayment } from './confirm.js';
 import { isValidCodeId } from './ids.js';
 import type { IssueRequest } from './input.js';
 import { entryFor, record, transition } from './lifecycle.js';
+import { callProvider, logCall, loggedCall } from './provider-calls.js';
 import { createdReference, referenceOf } from './reference.js';
 
 /** Why a code ended `failed`; written as the `creation_failed` entry's reason. */
@@ -34,13 +35,17 @@ export function markFailed(
   actor: Actor,
   data: Record<string, unknown> = {},
   extra: Partial<CashCode> = {},
+  leading: readonly LifecycleEntry[] = [],
 ): Promise<CashCode | null> {
   return transition(
     ctx,
     code,
     { ...extra, status: 'failed', leaseUntil: null },
     { type: 'creation_failed', actor, reason, data },
-    { event: { type: 'code.failed', source: actor === 'sweeper' ? 'sweeper' : 'issue', data: { reason, ...data } } },
+    {
+      leading,
+      event: { type: 'code.failed', source: actor === 'sweeper' ? 'sweeper' : 'issue', data: { reason, ...data } },
+    },
   );
 }
 
@@ -54,10 +59,12 @@ type Cleanup = { deleted: true } | { deleted: false; error: unknown };
  */
 async function deleteUnfinishedCip(ctx: ServiceContext, code: CashCode, cip: string): Promise<Cleanup> {
   try {
-    await ctx.provider.deleteCip(cip, referenceOf(code, cip));
+    await loggedCall(ctx, 'deleteCip', [{ ...code, cip }], 'system', (provider) =>
+      provider.deleteCip(cip, referenceOf(code, cip)),
+    );
     return { deleted: true };
   } catch (error) {
-    const check = await checkCip(ctx, cip, referenceOf(code, cip)).catch(() => null);
+    const check = await checkCip(ctx, cip, referenceOf(code, cip), code, 'system').catch(() => null);
     if (check?.state === 'gone') return { deleted: true };
     if (check?.state === 'paid') {
       // Money arrived for a creation that never committed: fail the code with its CIP, then judge.
@@ -160,7 +167,9 @@ async function abandon(ctx: ServiceContext, code: CashCode, created: CreatedCip)
     return holder.status === 'pending' ? holder : null;
   let deleted = true;
   try {
-    await ctx.provider.deleteCip(created.cip, createdReference(code.id, created));
+    await loggedCall(ctx, 'deleteCip', [{ ...code, cip: created.cip }], 'system', (provider) =>
+      provider.deleteCip(created.cip, createdReference(code.id, created)),
+    );
   } catch {
     deleted = false;
   }
@@ -231,7 +240,9 @@ async function strandedCip(ctx: ServiceContext, reserved: CashCode, created: Cre
   }
   let deleted = true;
   try {
-    await ctx.provider.deleteCip(created.cip, createdReference(reserved.id, created));
+    await loggedCall(ctx, 'deleteCip', [{ ...reserved, cip: created.cip }], 'system', (provider) =>
+      provider.deleteCip(created.cip, createdReference(reserved.id, created)),
+    );
   } catch {
     deleted = false;
   }
@@ -274,18 +285,26 @@ export async function createAndCommit(
   reserved: CashCode,
   request: IssueRequest,
 ): Promise<CashCode | null> {
-  let created: CreatedCip;
-  try {
-    created = await ctx.provider.createCip({
-      ...createInput(request, reserved.expiresAt),
-      transactionCode: reserved.id,
-    });
-  } catch (error) {
+  // The call's log entry joins the commit it leads to (pending, or failed).
+  const result = await callProvider(ctx, 'createCip', (provider) =>
+    provider.createCip({ ...createInput(request, reserved.expiresAt), transactionCode: reserved.id }),
+  );
+  const call = result.call;
+  if ('error' in result) {
+    const error = result.error;
     const unknown = isOutcomeUnknown(error);
     const errorCode = isPagoEfectivoKitError(error) ? error.code : 'provider_error';
-    await markFailed(ctx, reserved, unknown ? 'creation_outcome_unknown' : 'creation_rejected', 'merchant', {
-      errorCode,
-    });
+    const failed = await markFailed(
+      ctx,
+      reserved,
+      unknown ? 'creation_outcome_unknown' : 'creation_rejected',
+      'merchant',
+      { errorCode },
+      {},
+      call.entries([reserved], 'merchant'),
+    );
+    // Taken over meanwhile: the call is still part of this code's history.
+    if (failed === null) await logCall(ctx, call, [reserved], 'merchant');
     log(ctx, unknown ? 'error' : 'warn', 'createCip failed', {
       codeId: reserved.id,
       orderId: reserved.orderId,
@@ -300,13 +319,22 @@ export async function createAndCommit(
       { cause: error, details: { orderId: reserved.orderId, codeId: reserved.id, errorCode } },
     );
   }
+  const created = result.value;
+  const subject = { ...reserved, cip: created.cip };
   if (created.amount !== reserved.amount || created.currency !== reserved.currency) {
-    await ctx.provider.deleteCip(created.cip, createdReference(reserved.id, created)).catch(() => undefined);
-    await markFailed(ctx, reserved, 'provider_mismatch', 'merchant', {
-      cip: created.cip,
-      amount: created.amount,
-      currency: created.currency,
-    });
+    const leading = call.entries([subject], 'merchant');
+    await loggedCall(ctx, 'deleteCip', [subject], 'system', (provider) =>
+      provider.deleteCip(created.cip, createdReference(reserved.id, created)),
+    ).catch(() => undefined);
+    await markFailed(
+      ctx,
+      reserved,
+      'provider_mismatch',
+      'merchant',
+      { cip: created.cip, amount: created.amount, currency: created.currency },
+      {},
+      leading,
+    );
     throw new ApiError(
       'api_unexpected_response',
       `The provider created CIP ${created.cip} for ${created.amount} ${created.currency} instead of ${reserved.amount} ${reserved.currency}; it was deleted.`,
@@ -329,14 +357,18 @@ export async function createAndCommit(
         leaseUntil: null,
       },
       { type: 'created', actor: 'merchant', data },
-      { event: { type: 'code.created', source: 'issue', data } },
+      { leading: call.entries([subject], 'merchant'), event: { type: 'code.created', source: 'issue', data } },
     );
   } catch (error) {
+    await logCall(ctx, call, [subject], 'merchant');
     const landed = await strandedCip(ctx, reserved, created);
     if (landed !== null) return landed;
     throw error;
   }
-  if (committed === null) return abandon(ctx, reserved, created);
+  if (committed === null) {
+    await logCall(ctx, call, [subject], 'merchant');
+    return abandon(ctx, reserved, created);
+  }
   log(ctx, 'info', 'code created', { codeId: committed.id, orderId: committed.orderId, cip: committed.cip });
   return committed;
 }

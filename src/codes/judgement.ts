@@ -17,6 +17,8 @@ export interface PaymentObservation {
   /** The provider's operation number; `null` when the source has none (search answers, empty notices). */
   operationNumber: string | null;
   source: PaymentSource;
+  /** How the notification was delivered (webhooks only; see `PaymentNotice.delivery`). */
+  delivery?: { verified: boolean; refusedStatus: number };
 }
 
 /** What the judgement says about a payment of a known code. */

@@ -117,6 +117,8 @@ export async function reexecute<T>(ctx: ServiceContext, what: string, write: () 
 
 /** Options of {@link transition}. */
 export interface TransitionOptions {
+  /** Entries written in the same commit before the transition's own entry (the provider call that led to it). */
+  leading?: readonly LifecycleEntry[];
   /** Further entries written in the same commit (after the transition's own entry). */
   entries?: readonly LifecycleEntry[];
   /** The outbox event of the change, if it yields one. */
@@ -161,7 +163,7 @@ export async function transition(
     code: next,
     expectedVersion: code.version,
     writeId: createCodeId(),
-    entries: [entry, ...(options.entries ?? [])],
+    entries: [...(options.leading ?? []), entry, ...(options.entries ?? [])],
     events,
   };
   const landed = await reexecute(ctx, 'commitCode', () => ctx.store.commitCode(commit));

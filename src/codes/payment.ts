@@ -40,6 +40,16 @@ function observed(observation: PaymentObservation): Record<string, unknown> {
   };
 }
 
+/**
+ * What the webhook handler verified and answers for this outcome, for the lifecycle entry only (the
+ * event keeps the payment's facts): accepted and duplicate notifications are answered 200.
+ */
+function answered(observation: PaymentObservation, accepted: boolean): Record<string, unknown> {
+  const delivery = observation.delivery;
+  if (delivery === undefined) return {};
+  return { verified: delivery.verified, httpStatus: accepted ? 200 : delivery.refusedStatus };
+}
+
 /** The stable part of ids about one observation: a repeated notification maps to the same records. */
 const observationKey = (observation: PaymentObservation): string =>
   `${observation.cip}:${observation.operationNumber === null || observation.operationNumber === '' ? '-' : observation.operationNumber}`;
@@ -73,6 +83,7 @@ async function refuse(
     message,
   };
   const key = `${observationKey(observation)}:${reason}`;
+  const entryData = { ...data, ...answered(observation, false) };
   const entry: LifecycleEntry =
     code === null
       ? {
@@ -86,10 +97,17 @@ async function refuse(
           reason,
           from: null,
           to: null,
-          data,
+          data: entryData,
         }
       : {
-          ...entryFor(ctx, code, { type: 'payment_rejected', actor, reason, data }, null, null, `rejected:${key}`),
+          ...entryFor(
+            ctx,
+            code,
+            { type: 'payment_rejected', actor, reason, data: entryData },
+            null,
+            null,
+            `rejected:${key}`,
+          ),
           cip: observation.cip,
         };
   const event: CodeEvent =
@@ -153,7 +171,7 @@ export async function observePayment(
       const entry = entryFor(
         ctx,
         code,
-        { type: 'payment_duplicate', actor, data: observed(observation) },
+        { type: 'payment_duplicate', actor, data: { ...observed(observation), ...answered(observation, true) } },
         null,
         null,
         `duplicate:${observationKey(observation)}`,
@@ -179,7 +197,12 @@ export async function observePayment(
         ctx,
         code,
         { status: 'paid', payment, leaseUntil: null, cip: code.cip ?? observation.cip },
-        { type: 'paid', actor, reason: observation.source === 'webhook' ? null : 'confirmed_with_api', data: facts },
+        {
+          type: 'paid',
+          actor,
+          reason: observation.source === 'webhook' ? null : 'confirmed_with_api',
+          data: { ...facts, ...answered(observation, true) },
+        },
         { event: { type: 'code.paid', source, data: facts } },
       );
       if (paid !== null) {
@@ -208,7 +231,7 @@ export async function observePayment(
         code,
         // A replaced code learns its CIP here when the notification named it by transactionCode only.
         { status: 'review', payment, review, leaseUntil: null, cip: code.cip ?? observation.cip },
-        { type: 'review', actor, reason: verdict.reason, data },
+        { type: 'review', actor, reason: verdict.reason, data: { ...data, ...answered(observation, false) } },
         { event: { type: 'payment.review', source, data } },
       );
       if (held !== null) {
@@ -259,6 +282,9 @@ export async function applyPayment(ctx: ServiceContext, notice: PaymentNotice): 
     paidAt: notice.paidAt ?? null,
     operationNumber: notice.operationNumber === '' ? null : (notice.operationNumber ?? null),
     source: notice.source ?? 'webhook',
+    ...(notice.delivery !== undefined && {
+      delivery: { verified: notice.delivery.verified === true, refusedStatus: Number(notice.delivery.refusedStatus) },
+    }),
   };
   // Reconciliation of 0.1 named search payments `reconcile:<cip>`: that is no operation number.
   if (observation.operationNumber?.startsWith('reconcile:')) observation.operationNumber = null;

@@ -7,6 +7,7 @@ import { takeOver } from './create.js';
 import type { DrainResult } from './events.js';
 import { createCodeId } from './ids.js';
 import { reexecute, transition } from './lifecycle.js';
+import { loggedCall } from './provider-calls.js';
 import { referenceOf } from './reference.js';
 
 /** Options of `CashCodes.sweepExpired`. */
@@ -152,9 +153,11 @@ export async function sweepExpired(ctx: ServiceContext, options: SweepOptions = 
     let statuses: Map<string, CipStatus> | null = null;
     try {
       const withCip = due.filter((code) => code.cip !== null);
-      const found = await ctx.provider.searchCips(
-        withCip.map((code) => code.cip as string),
-        withCip.map((code) => referenceOf(code)),
+      const found = await loggedCall(ctx, 'searchCips', withCip, 'sweeper', (provider) =>
+        provider.searchCips(
+          withCip.map((code) => code.cip as string),
+          withCip.map((code) => referenceOf(code)),
+        ),
       );
       statuses = new Map(found.map((status) => [status.cip, status]));
     } catch (error) {

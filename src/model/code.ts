@@ -157,6 +157,7 @@ export type LifecycleEventType =
   | 'resolved'
   | 'orphan_cip'
   | 'notification_unknown'
+  | 'provider_call'
   | 'note';
 
 /**
@@ -200,6 +201,12 @@ export interface PaymentNotice {
   transactionCode?: string | null;
   paidAt?: Date | null;
   source?: PaymentSource;
+  /**
+   * Set by the webhook handlers: the notification's signature verified, and the HTTP status the handler
+   * answers a refused or held payment with (accepted and duplicate ones are answered 200). The lifecycle
+   * entry records both (`verified`, `httpStatus`), so a support bundle shows what PagoEfectivo was told.
+   */
+  delivery?: { verified: boolean; refusedStatus: number };
 }
 
 /** Why a payment notification was not accepted. */

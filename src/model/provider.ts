@@ -83,6 +83,27 @@ export interface CipReference {
   expiresAt?: Date | null;
 }
 
+/**
+ * One HTTP exchange a provider made on the service's behalf, as the codes service writes it to the
+ * code's lifecycle log (`provider_call` entries). Never a header, body, token, key or payer field.
+ */
+export interface ProviderExchange {
+  /** The API operation (`createCip`, `searchCips`, `updateCipExpiry`, `deleteCip`, …). */
+  operation: string;
+  /** The HTTP status, or `null` when no response arrived (timeout, network error). */
+  httpStatus: number | null;
+  /** The provider's own result code (PagoEfectivo's envelope `code`, e.g. `100`, `111`), when it sent one. */
+  providerCode: string | null;
+  /** The provider's result message (at most 200 characters), when it sent one. */
+  providerMessage: string | null;
+  /** The provider's request id from a response header, else the client's id of the attempt. */
+  requestId: string | null;
+  /** Wall time of the exchange in ms. */
+  durationMs: number;
+  /** The kit's error code when the exchange failed, else `null`. */
+  errorCode: string | null;
+}
+
 /** An operation of {@link CashCodeProvider} that a provider may not support. */
 export type ProviderOperation = 'updateCipExpiry' | 'deleteCip' | 'merchantExpiry';
 
@@ -140,6 +161,13 @@ export interface CashCodeProvider {
   updateCipExpiry(cip: string, dateExpiry: Date, reference?: CipReference): Promise<void>;
   /** Delete (cancel) a pending CIP; `reference` as for {@link searchCips}. */
   deleteCip(cip: string, reference?: CipReference): Promise<void>;
+  /**
+   * Optional: a view of this provider whose calls report each of their HTTP exchanges to `sink`, so the
+   * codes service can log the HTTP status, provider code and request id of every call it makes for a
+   * code. The PagoEfectivo client has it; without it the service logs what the call's outcome shows
+   * (duration, and an error's status and code).
+   */
+  withExchangeLog?(sink: (exchange: ProviderExchange) => void): CashCodeProvider;
 }
 
 /** Whether `provider` supports `operation` (undeclared means supported). */

@@ -16,3 +16,13 @@ export {
 } from './lookup.js';
 export { type StatusField, type LiveStatusComparison, compareLiveStatus } from './live-status.js';
 export { formatStatusComparison } from './format-status.js';
+export {
+  type SupportBundle,
+  type SupportBundleApiCall,
+  type SupportBundleNotification,
+  SUPPORT_BUNDLE_VERSION,
+  buildSupportBundle,
+  redactBundle,
+  renderSupportBundle,
+} from './bundle.js';
+export { maskDigits, maskEmail, maskName, redactText, redactValue } from './redact.js';

@@ -173,6 +173,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     notice.transactionCode = event.transactionCode;
     notice.paidAt = event.paidAt;
     notice.source = 'webhook';
+    // Only a notification whose signature verified gets here; the entry records what it is answered.
+    notice.delivery = { verified: true, refusedStatus };
     let outcome: unknown;
     try {
       outcome = await codes.applyPayment(notice);

@@ -107,7 +107,10 @@ export function order(orderId: string, amount = '150.50', currency: 'PEN' | 'USD
   return { orderId, amount, currency, payer: { email: 'cliente@example.pe', firstName: 'Ana', lastName: 'Quispe' } };
 }
 
-/** The lifecycle event types of a code, oldest first. */
+/**
+ * The lifecycle event types of a code, oldest first, without its `provider_call` entries (the calls
+ * the service made for it, asserted in test/support/provider-calls.test.ts).
+ */
 export async function eventTypes(codes: CashCodes, codeId: string): Promise<string[]> {
-  return (await codes.history(codeId)).map((entry) => entry.type);
+  return (await codes.history(codeId)).map((entry) => entry.type).filter((type) => type !== 'provider_call');
 }

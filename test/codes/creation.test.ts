@@ -20,9 +20,11 @@ describe('two-phase creation', () => {
     const history = await h.codes.history(failed.id);
     expect(history.map((entry) => [entry.type, entry.reason])).toEqual([
       ['reserved', null],
+      ['provider_call', 'createCip'],
       ['creation_failed', 'creation_rejected'],
     ]);
-    expect(history[1]).toMatchObject({ from: 'reserving', to: 'failed', data: { errorCode: 'api_validation_failed' } });
+    expect(history[1]).toMatchObject({ data: { outcome: 'error', httpStatus: 400, providerCode: '111' } });
+    expect(history[2]).toMatchObject({ from: 'reserving', to: 'failed', data: { errorCode: 'api_validation_failed' } });
     const retry = await h.codes.issue(order('ORD-1'));
     expect(retry.created).toBe(true);
     expect(retry.code.id).not.toBe(failed.id);
@@ -152,6 +154,9 @@ describe('crash recovery', () => {
       null,
       'lease_expired',
       'lease_expired',
+      // The hung worker's createCip, then its deletion of the late CIP.
+      'createCip',
+      'deleteCip',
       'orphan_cip_deleted',
     ]);
   });

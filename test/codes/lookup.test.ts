@@ -20,17 +20,18 @@ describe('get and history', () => {
     const history = await h.codes.history(code.id);
     expect(history.map(({ type, actor, from, to }) => ({ type, actor, from, to }))).toEqual([
       { type: 'reserved', actor: 'merchant', from: null, to: 'reserving' },
+      { type: 'provider_call', actor: 'merchant', from: null, to: null },
       { type: 'created', actor: 'merchant', from: 'reserving', to: 'pending' },
       { type: 'paid', actor: 'pagoefectivo', from: 'pending', to: 'paid' },
     ]);
-    expect(history[2]).toMatchObject({
+    expect(history[3]).toMatchObject({
       subject: code.id,
       orderId: 'ORD-1',
       cip: code.cip,
       at: h.now(),
       data: { operationNumber: '777' },
     });
-    expect(history[0]!.at.getTime()).toBeLessThan(history[2]!.at.getTime());
+    expect(history[0]!.at.getTime()).toBeLessThan(history[3]!.at.getTime());
     // Entries carry no payer data.
     expect(JSON.stringify(history)).not.toContain('cliente@example.pe');
   });

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleDemo, seedConsoleDemo } from '../../examples/support-console/_demo.js';
@@ -29,7 +29,8 @@ function tamper(token: string): string {
 /** The genuine voucher PDF with its embedded token altered (what a forger editing the file produces). */
 async function tamperedPdf(pdf: Uint8Array, token: string): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-  doc.getInfoDict().set(PDFName.of(VOUCHER_TOKEN_INFO_KEY), PDFHexString.fromText(tamper(token)));
+  const info = doc.context.lookup(doc.context.trailerInfo.Info, PDFDict);
+  info.set(PDFName.of(VOUCHER_TOKEN_INFO_KEY), PDFHexString.fromText(tamper(token)));
   return doc.save();
 }
 

@@ -166,7 +166,11 @@ for (const factory of STORES) {
           ]);
           // 503 means nothing was recorded: no state change, no entry, no event, no dedupe record.
           expect((await world.codes.get(code.id))!.status).toBe('pending');
-          expect((await world.codes.history(code.id)).map((entry) => entry.type)).toEqual(['reserved', 'created']);
+          expect((await world.codes.history(code.id)).map((entry) => entry.type)).toEqual([
+            'reserved',
+            'provider_call',
+            'created',
+          ]);
           expect((await allEvents(world.store, code.id)).map((event) => event.type)).toEqual(['code.created']);
           // The store is back: a later delivery of the same notification is processed, not "duplicate".
           const again = await world.fake.redeliver(code.cip!);

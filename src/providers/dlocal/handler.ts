@@ -161,6 +161,8 @@ export function createDlocalWebhookHandler(options: DlocalWebhookHandlerOptions)
       transactionCode: code?.id ?? payment.orderId,
       paidAt: payment.approvedDate,
       source: 'webhook',
+      // Verified notifications only; every recorded one is answered 200 (see below).
+      delivery: { verified: true, refusedStatus: 200 },
     };
     let outcome: PaymentOutcome;
     try {
