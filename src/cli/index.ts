@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `pagoefectivo-kit` command line, for operators and support staff: voucher keys and voucher
- * verification, webhook test signing, reconciliation, the expiry sweeper and a local fake
- * PagoEfectivo. Secrets are read from environment variables or files, never from arguments.
+ * verification, webhook test signing, reconciliation, the expiry sweeper, support lookups and bundles,
+ * and a local fake PagoEfectivo. Secrets are read from environment variables or files, never from arguments.
  *
  * Exit codes: 0 ok, 1 findings or verification failed, 2 usage error, 3 runtime error.
  *
@@ -44,6 +44,16 @@ export function cliCommands(): readonly CliCommandEntry[] {
       name: 'sweep',
       summary: 'expire overdue codes after confirming with PagoEfectivo (recovers missed payments)',
       load: async () => (await import('./commands/sweep.js')).sweepCommand,
+    },
+    {
+      name: 'status',
+      summary: "look a code up (CIP, order id, e-mail, code id) and compare it with PagoEfectivo's live status",
+      load: async () => (await import('./commands/status.js')).statusCommand,
+    },
+    {
+      name: 'support-bundle',
+      summary: "write a code's redacted support bundle (API calls, notifications, log) for PagoEfectivo support",
+      load: async () => (await import('./commands/support-bundle.js')).supportBundleCommand,
     },
     {
       name: 'doctor',

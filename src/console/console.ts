@@ -13,7 +13,16 @@ import { resolveConsoleOptions, type SupportConsoleOptions } from './options.js'
 import { type ConsoleAction, canPerform } from './roles.js';
 import { errorPage } from './routes/errors.js';
 import { asset, showLogin, submitLogin } from './routes/public.js';
-import { loadCode, lookup, showAudit, showCode, showLive, showReconcile, showReview } from './routes/read.js';
+import {
+  downloadBundle,
+  loadCode,
+  lookup,
+  showAudit,
+  showCode,
+  showLive,
+  showReconcile,
+  showReview,
+} from './routes/read.js';
 import { readVerifyForm, showVerify, submitVerify } from './routes/verify.js';
 import { cancelCode, logout, resendShareLink, resolveReview } from './routes/write.js';
 
@@ -60,6 +69,9 @@ function route(method: string, path: string): Route | null {
     return codeRoute('code.lookup', (exchange, code) => showCode(exchange, code), false, id);
   if (get && sub === 'live')
     return codeRoute('code.live_status', (exchange, code) => showLive(exchange, code), false, id);
+  if (get && sub === 'bundle') {
+    return codeRoute('code.bundle', (exchange, code) => downloadBundle(exchange, code), false, id);
+  }
   if (method !== 'POST') return null;
   if (sub === 'cancel') return codeRoute('code.cancel', (exchange, code) => cancelCode(exchange, code), true, id);
   if (sub === 'resolve')

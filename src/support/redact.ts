@@ -30,6 +30,7 @@ export function maskEmail(email: string): string {
 
 /** Keep the last two digits: `987654321` → `*******21`. */
 export function maskDigits(value: string): string {
+  if (/^\*+\d{0,2}$/.test(value)) return value;
   const digits = value.replace(/\D/g, '');
   if (digits.length <= 2) return '*'.repeat(Math.max(1, value.length));
   return `${'*'.repeat(digits.length - 2)}${digits.slice(-2)}`;

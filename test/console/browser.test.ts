@@ -37,7 +37,9 @@ async function tamperedPdf(pdf: Uint8Array, token: string): Promise<Uint8Array> 
 describe('support console in headless Chromium', () => {
   if (!hasChromium) {
     it.skip(`SKIPPED LOUDLY: needs Chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it`, () => {});
-    console.warn(`\n*** support console browser tests SKIPPED: ${CHROMIUM} is missing (apt-get install chromium) ***\n`);
+    console.warn(
+      `\n*** support console browser tests SKIPPED: ${CHROMIUM} is missing (apt-get install chromium) ***\n`,
+    );
     return;
   }
   let demo: ConsoleDemo;
@@ -50,7 +52,12 @@ describe('support console in headless Chromium', () => {
   beforeAll(async () => {
     demo = await seedConsoleDemo({ passwords: PASSWORDS, iterations: 100_000 });
     // The lockout scenario locks its own account, so the others can still sign in from 127.0.0.1.
-    await addStaffAccount(demo.store, { id: 'locked@tienda.pe', role: 'viewer', password: 'never typed right', iterations: 100_000 });
+    await addStaffAccount(demo.store, {
+      id: 'locked@tienda.pe',
+      role: 'viewer',
+      password: 'never typed right',
+      iterations: 100_000,
+    });
     demo.options.auth = { ...demo.options.auth, lockout: { perAccount: 3, perIp: 50 } };
     running = await startNodeHttpConsole(demo);
     profile = await mkdtemp(path.join(tmpdir(), 'pek-chromium-'));
@@ -104,14 +111,20 @@ describe('support console in headless Chromium', () => {
     for (let attempt = 1; attempt <= 3; attempt++) {
       await page.fill('input[name="staffId"]', 'locked@tienda.pe');
       await page.fill('input[name="password"]', `wrong guess ${attempt}`);
-      const [response] = await Promise.all([page.waitForResponse(/\/support\/login$/), page.click('button[type="submit"]')]);
+      const [response] = await Promise.all([
+        page.waitForResponse(/\/support\/login$/),
+        page.click('button[type="submit"]'),
+      ]);
       expect(response.status()).toBe(attempt < 3 ? 401 : 429);
     }
     await expect(page.locator('.notice-error').textContent()).resolves.toContain('Demasiados intentos fallidos');
     await shot(page, '02-locked');
     await page.fill('input[name="staffId"]', 'locked@tienda.pe');
     await page.fill('input[name="password"]', 'never typed right');
-    const [locked] = await Promise.all([page.waitForResponse(/\/support\/login$/), page.click('button[type="submit"]')]);
+    const [locked] = await Promise.all([
+      page.waitForResponse(/\/support\/login$/),
+      page.click('button[type="submit"]'),
+    ]);
     expect(locked.status()).toBe(429);
     await page.close();
   }, 60_000);
@@ -201,7 +214,10 @@ describe('support console in headless Chromium', () => {
         input.value = 'forged-token';
       }
     });
-    const [refused] = await Promise.all([operator.waitForResponse(/\/cancel$/), operator.click('form[action$="/cancel"] button')]);
+    const [refused] = await Promise.all([
+      operator.waitForResponse(/\/cancel$/),
+      operator.click('form[action$="/cancel"] button'),
+    ]);
     expect(refused.status()).toBe(403);
     await expect(operator.locator('.notice-error').textContent()).resolves.toContain('Este formulario expiró');
     await shot(operator, '08-csrf-refused');

@@ -9,7 +9,17 @@ import { isPagoEfectivoKitError } from '../../src/errors.js';
 import { renderVoucher } from '../../src/voucher/index.js';
 import { agent, type ConsoleWorld, consoleWorld, OPERATOR, ORIGIN, VIEWER } from './_world.js';
 
-const GET_ROUTES = ['/', '/?q=123', '/verify', '/review', '/reconcile', '/audit', '/codes/x', '/codes/x/live'];
+const GET_ROUTES = [
+  '/',
+  '/?q=123',
+  '/verify',
+  '/review',
+  '/reconcile',
+  '/audit',
+  '/codes/x',
+  '/codes/x/live',
+  '/codes/x/bundle',
+];
 const POST_ROUTES = ['/verify', '/logout', '/codes/x/cancel', '/codes/x/resolve', '/codes/x/share', '/nowhere'];
 
 function tamper(token: string): string {
@@ -331,6 +341,25 @@ describe('support console', () => {
         target: 'email:j***@example.com',
         ip: '10.1.1.1',
       });
+    });
+
+    it('downloads the redacted support bundle in one click, and audits it', async () => {
+      const staff = await signedIn();
+      const page = await (await staff.get(`/support/codes/${world.code.id}`)).text();
+      expect(page).toContain(`/support/codes/${world.code.id}/bundle`);
+      const response = await staff.get(`/support/codes/${world.code.id}/bundle`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-disposition')).toBe(
+        `attachment; filename="support-bundle-${world.code.cip}.json"`,
+      );
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const text = await response.text();
+      expect(JSON.parse(text)).toMatchObject({
+        code: { cip: world.code.cip, orderId: 'ORD-1001', transactionCode: world.code.id },
+      });
+      expect(text).not.toContain('jose.nunez@example.com');
+      const { entries } = await readAuditLog(world.store, { limit: 1 });
+      expect(entries[0]).toMatchObject({ staffId: VIEWER.id, action: 'code.bundle', target: `code:${world.code.id}` });
     });
 
     it('compares with the live status at the fake PagoEfectivo, highlighting differences', async () => {

@@ -248,6 +248,15 @@ describe('runDoctor', () => {
     });
     expect(check(waived, 'allow_list')).toMatchObject({ status: 'ok', message: 'waived' });
     expect(check(waived, 'rate_limit')).toMatchObject({ status: 'ok', message: 'waived' });
+    // A waiver does not excuse a value that is given but wrong.
+    const invalid = await runDoctor({
+      ...good(),
+      allowIps: ['not-an-ip'],
+      rateLimit: { limit: 0, windowMs: 1.5 },
+      waive: ['allow_list', 'rate_limit'],
+    });
+    expect(check(invalid, 'allow_list')).toMatchObject({ status: 'fail', fix: 'list IPs or CIDR ranges' });
+    expect(check(invalid, 'rate_limit')).toMatchObject({ status: 'fail', fix: 'fix rateLimit' });
   });
 
   it('the sweep and reconciliation runs are recorded in the store as one value each', async () => {

@@ -88,7 +88,8 @@ export function codePage(ctx: PageContext, view: CodeView, message: Notice | nul
   const { tr } = ctx;
   const path = `${ctx.base}/codes/${encodeURIComponent(view.code.id)}`;
   const content = html`<section class="card">${facts(ctx, view.code)}
-  <p class="buttons"><a class="button" href="${path}/live">${tr.t('liveStatus')}</a></p></section>
+  <p class="buttons"><a class="button" href="${path}/live">${tr.t('liveStatus')}</a>
+  <a class="button secondary" href="${path}/bundle" download>${tr.t('downloadBundle')}</a></p></section>
 ${operatorActions(ctx, view)}
 <h2>${tr.t('lifecycle')}</h2>${lifecycle(ctx, view.history)}
 <h2>${tr.t('events')}</h2>${eventsTable(ctx, view.events)}`;

@@ -2,9 +2,16 @@
 import { readJobRun } from '../../codes/runs.js';
 import { isPagoEfectivoKitError } from '../../errors.js';
 import type { CashCode } from '../../model/code.js';
-import { compareLiveStatus, type LookupKind, lookupCodes } from '../../support/index.js';
+import {
+  buildSupportBundle,
+  compareLiveStatus,
+  type LookupKind,
+  lookupCodes,
+  renderSupportBundle,
+} from '../../support/index.js';
 import { readAuditLog } from '../audit.js';
 import { audit, type Exchange, page, pageContext } from '../exchange.js';
+import { respond } from '../http.js';
 import { auditPage } from '../pages/audit.js';
 import { codePage } from '../pages/code.js';
 import { maskEmail } from '../pages/format.js';
@@ -92,6 +99,17 @@ export async function showLive(exchange: Exchange, code: CashCode): Promise<Resp
   const comparison = await compareLiveStatus(code, exchange.config.provider, { now: exchange.now });
   await audit(exchange, 'code.live_status', `code:${code.id}`, 'ok', comparison.verdict);
   return page(exchange, 200, livePage(pageContext(exchange), comparison));
+}
+
+/** GET /codes/:id/bundle — the redacted support bundle as a download. */
+export async function downloadBundle(exchange: Exchange, code: CashCode): Promise<Response> {
+  const bundle = await buildSupportBundle({ store: exchange.config.store, code, now: exchange.now });
+  await audit(exchange, 'code.bundle', `code:${code.id}`);
+  const name = `support-bundle-${(code.cip ?? code.id).replace(/[^A-Za-z0-9_-]/g, '')}.json`;
+  return respond(200, renderSupportBundle(bundle), {
+    'content-type': 'application/json; charset=utf-8',
+    'content-disposition': `attachment; filename="${name}"`,
+  });
 }
 
 /** GET /review — codes waiting for an accept/refund decision. */

@@ -94,56 +94,55 @@ export async function checkVoucherKey(config: DoctorConfig): Promise<DoctorCheck
   return { id: 'voucher_key', status: 'ok', message: `signing key "${kid}" present and its public key published` };
 }
 
+/**
+ * A guard setting: judged when configured, `ok` when deliberately waived, and a failure with `missing`
+ * when neither (an unguarded production webhook or issue path is the default we refuse).
+ */
+function guardSetting<T>(
+  config: DoctorConfig,
+  id: 'allow_list' | 'rate_limit',
+  value: T | undefined,
+  judge: (value: T) => Omit<DoctorCheck, 'id'>,
+  missing: Pick<DoctorCheck, 'message' | 'fix'>,
+): DoctorCheck {
+  if (value !== undefined) return { id, ...judge(value) };
+  if (waived(config, id)) return { id, status: 'ok', message: 'waived' };
+  return { id, status: 'fail', ...missing };
+}
+
 /** `allow_list` and `rate_limit`: configured and valid, or waived on purpose. */
 export function checkGuards(config: DoctorConfig): DoctorCheck[] {
-  const checks: DoctorCheck[] = [];
-  if (config.allowIps !== undefined) {
-    try {
-      createIpAllowList(config.allowIps);
-      checks.push({ id: 'allow_list', status: 'ok', message: `${config.allowIps.length} address(es) or range(s)` });
-    } catch (error) {
-      checks.push({ id: 'allow_list', status: 'fail', message: reason(error), fix: 'list IPs or CIDR ranges' });
-    }
-  } else if (waived(config, 'allow_list')) {
-    checks.push({ id: 'allow_list', status: 'ok', message: 'waived' });
-  } else {
-    checks.push({
-      id: 'allow_list',
-      status: 'fail',
+  const allowList = guardSetting(
+    config,
+    'allow_list',
+    config.allowIps,
+    (ips) => {
+      try {
+        createIpAllowList(ips);
+        return { status: 'ok', message: `${ips.length} address(es) or range(s)` };
+      } catch (error) {
+        return { status: 'fail', message: reason(error), fix: 'list IPs or CIDR ranges' };
+      }
+    },
+    {
       message: 'no IP allow-list configured',
       fix: 'pass allowIps, or waive allow_list on purpose (PagoEfectivo does not publish its sender IPs)',
-    });
-  }
-  const limit = config.rateLimit;
-  if (limit !== undefined) {
-    const valid =
-      Number.isSafeInteger(limit.limit) &&
-      limit.limit > 0 &&
-      Number.isSafeInteger(limit.windowMs) &&
-      limit.windowMs > 0;
-    checks.push(
-      valid
-        ? {
-            id: 'rate_limit',
-            status: 'ok',
-            message: `${limit.limit} per ${Math.round(limit.windowMs / 1000)} s per IP`,
-          }
-        : {
-            id: 'rate_limit',
-            status: 'fail',
-            message: 'limit and windowMs must be positive integers',
-            fix: 'fix rateLimit',
-          },
-    );
-  } else if (waived(config, 'rate_limit')) {
-    checks.push({ id: 'rate_limit', status: 'ok', message: 'waived' });
-  } else {
-    checks.push({
-      id: 'rate_limit',
-      status: 'fail',
+    },
+  );
+  const rateLimit = guardSetting(
+    config,
+    'rate_limit',
+    config.rateLimit,
+    (limit) => {
+      const positive = (n: number) => Number.isSafeInteger(n) && n > 0;
+      return positive(limit.limit) && positive(limit.windowMs)
+        ? { status: 'ok', message: `${limit.limit} per ${Math.round(limit.windowMs / 1000)} s per IP` }
+        : { status: 'fail', message: 'limit and windowMs must be positive integers', fix: 'fix rateLimit' };
+    },
+    {
       message: 'no rate limit on issuing codes: a script can create CIPs without end',
       fix: 'pass rateLimit: { limit, windowMs } to createCashCodes, or waive rate_limit',
-    });
-  }
-  return checks;
+    },
+  );
+  return [allowList, rateLimit];
 }

@@ -3,7 +3,7 @@ import { ValidationError } from '../../errors.js';
 import { formatAmount, parseAmount } from '../../money/index.js';
 import { memberText } from '../../webhooks/_internal/json-number.js';
 import { inProcessFetch } from '../fake/fetch.js';
-import { type FakeHttpServer, FakeNetworkFault, serveFake } from '../fake/server.js';
+import { FakeNetworkFault, fakeListener } from '../fake/server.js';
 import {
   FAKE_DLOCAL_OPERATIONS,
   type FakeDlocalDelivery,
@@ -122,7 +122,6 @@ export function createFakeDlocal(options: FakeDlocalOptions = {}): FakeDlocal {
   let ticket = options.firstTicket ?? 28945684;
   let sequence = 0;
   let target: FakeDlocalTarget | null = options.webhook ?? null;
-  let server: FakeHttpServer | null = null;
   const payments = new Map<string, Stored>();
   const byOrder = new Map<string, Stored>();
   const log: FakeDlocalRequest[] = [];
@@ -473,15 +472,7 @@ export function createFakeDlocal(options: FakeDlocalOptions = {}): FakeDlocal {
     fetch: inProcessFetch(handle, IN_PROCESS_BASE),
     credentials: { login, transKey, secretKey },
     handle,
-    async listen(port = 0): Promise<string> {
-      server ??= await serveFake(handle, port);
-      return `${server.origin}/`;
-    },
-    async close(): Promise<void> {
-      const running = server;
-      server = null;
-      await running?.close();
-    },
+    ...fakeListener(handle, '/'),
     async pay(key, payOptions = {}) {
       const payment = pending(key);
       if (payOptions.amount !== undefined) {

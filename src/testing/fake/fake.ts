@@ -7,7 +7,7 @@ import { createFakeLedger } from './ledger.js';
 import { isTarget, resolveFakeOptions } from './options.js';
 import { createFakePayments, recordOf, refuse } from './payments.js';
 import { type FakeRoute, routeOf } from './routes.js';
-import { type FakeHttpServer, FakeNetworkFault, serveFake } from './server.js';
+import { FakeNetworkFault, fakeListener } from './server.js';
 import type {
   FakeCip,
   FakeDelay,
@@ -91,7 +91,6 @@ export function createFakePagoEfectivo(options: FakePagoEfectivoOptions): FakePa
   const faults = createFaultQueue();
   const log: FakeRequestRecord[] = [];
   let target = config.webhook;
-  let server: FakeHttpServer | null = null;
   const payments = createFakePayments({
     ledger,
     secretKey: config.secretKey,
@@ -153,15 +152,7 @@ export function createFakePagoEfectivo(options: FakePagoEfectivoOptions): FakePa
     baseUrl: IN_PROCESS_BASE,
     fetch: inProcessFetch(handle, IN_PROCESS_BASE),
     handle,
-    async listen(port = 0): Promise<string> {
-      server ??= await serveFake(handle, port);
-      return `${server.origin}/v1/`;
-    },
-    async close(): Promise<void> {
-      const running = server;
-      server = null;
-      await running?.close();
-    },
+    ...fakeListener(handle, '/v1/'),
     pay: (cip: string, payOptions?: FakePayOptions): Promise<FakeDeliveryReport> => payments.pay(cip, payOptions),
     redeliver: (cip: string): Promise<FakeDeliveryReport> => payments.redeliver(cip),
     expire(cip: string): void {

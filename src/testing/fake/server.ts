@@ -93,3 +93,27 @@ export async function serveFake(handle: (request: Request) => Promise<Response>,
       }),
   };
 }
+
+/** The `listen()` / `close()` pair of a fake: one server at most, started on first `listen()`. */
+export interface FakeListener {
+  /** Start serving (once; later calls answer the same address) and answer `origin + basePath`. */
+  listen(port?: number): Promise<string>;
+  /** Stop the HTTP server, if any. */
+  close(): Promise<void>;
+}
+
+/** A {@link FakeListener} serving `handle`, answering its base URL as the origin plus `basePath`. */
+export function fakeListener(handle: (request: Request) => Promise<Response>, basePath: string): FakeListener {
+  let server: FakeHttpServer | null = null;
+  return {
+    async listen(port = 0): Promise<string> {
+      server ??= await serveFake(handle, port);
+      return `${server.origin}${basePath}`;
+    },
+    async close(): Promise<void> {
+      const running = server;
+      server = null;
+      await running?.close();
+    },
+  };
+}
