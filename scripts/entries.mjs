@@ -18,6 +18,7 @@ export const ENTRIES = {
   './storage/redis': 'src/storage/adapters/redis',
   './storage/mysql': 'src/storage/adapters/mysql',
   './reconcile': 'src/reconcile/index',
+  './console': 'src/console/index',
   './testing': 'src/testing/index',
   './cli': 'src/cli/index',
   './ops': 'src/ops/index',

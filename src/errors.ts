@@ -83,6 +83,11 @@ export const ERROR_CODES = {
   cli_usage:
     'The command line was used wrongly: unknown command or flag, missing or extra argument, a secret as a flag.',
   cli_runtime: 'The command could not finish: a file could not be read, or an unexpected failure.',
+  // support console staff accounts
+  staff_account_exists: 'A staff account with this id already exists in the store.',
+  staff_account_not_found: 'No staff account with this id exists in the store.',
+  staff_account_invalid:
+    'A staff id, role or password does not meet the console rules (id pattern, role, password length).',
   // testing (the fake PagoEfectivo)
   fake_operation_refused: 'The fake PagoEfectivo refused a test-control call (unknown CIP or wrong CIP state).',
 } as const;

@@ -32,6 +32,8 @@ export interface CliIo {
    * wait for it to drain instead of piling up in memory. Absent in test doubles (`stdout` is used).
    */
   stdoutStream?: NodeJS.WritableStream & { once: NodeJS.WritableStream['once']; off: NodeJS.WritableStream['off'] };
+  /** Read all of stdin as text (`staff add --password-stdin`); absent when there is no stdin to read. */
+  readStdin?(): Promise<string>;
 }
 
 /** Write a progress line of a long run (reconcile, sweep) on stderr, only when stderr is a terminal. */
@@ -48,6 +50,11 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     stderrIsTTY: process.stderr.isTTY === true,
     stdoutStream: process.stdout,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
+      return Buffer.concat(chunks).toString('utf8');
+    },
     untilStopped: () =>
       new Promise((resolve) => {
         const stop = (signal: string): void => {

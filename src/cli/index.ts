@@ -66,6 +66,26 @@ export function cliCommands(): readonly CliCommandEntry[] {
       load: async () => (await import('./commands/certify.js')).certifyCommand,
     },
     {
+      name: 'staff add',
+      summary: 'add a support console staff account (password from an env var or stdin)',
+      load: async () => (await import('./commands/staff.js')).staffAddCommand,
+    },
+    {
+      name: 'staff disable',
+      summary: 'disable a staff account (its sessions end at their next request)',
+      load: async () => (await import('./commands/staff.js')).staffDisableCommand,
+    },
+    {
+      name: 'staff enable',
+      summary: 'enable a disabled staff account again',
+      load: async () => (await import('./commands/staff.js')).staffEnableCommand,
+    },
+    {
+      name: 'staff list',
+      summary: 'list the support console staff accounts',
+      load: async () => (await import('./commands/staff.js')).staffListCommand,
+    },
+    {
       name: 'fake-server',
       summary: 'run a local fake PagoEfectivo API for development (Ctrl-C stops it)',
       load: async () => (await import('./commands/fake-server.js')).fakeServerCommand,

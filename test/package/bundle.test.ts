@@ -35,6 +35,8 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   // Type-only imports of mysql2: the adapter itself never loads the driver.
   './storage/mysql': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE, 'ofetch'],
   './reconcile': [...PDF, ...OTEL, ...DRIVERS, ...TIMEZONE],
+  // The console reads voucher PDFs with pdf-lib on first use only (see below); dates use Intl.
+  './console': [...OTEL, ...DRIVERS, ...TIMEZONE, 'bwip-js'],
   // Doctor and certify get the store and provider from the caller; the PDF report loads on demand.
   './ops': [...OTEL, ...DRIVERS, ...TIMEZONE],
   // Lookups, live status and bundles take the store and provider from the caller.
@@ -127,6 +129,13 @@ describe('package surface', () => {
     expect([...packages].filter((name) => PDF.includes(name))).toEqual([]);
     // …but the PDF renderer is still reachable through import(), not removed.
     expect((await bundledPackages(ENTRIES['./ops'] as string)).has('pdf-lib')).toBe(true);
+  });
+
+  it('loads the PDF reader of /console only when a PDF is verified', async () => {
+    const { packages, modules } = await eagerGraph(ENTRIES['./console'] as string);
+    expect(modules.size).toBeGreaterThan(0);
+    expect([...packages].filter((name) => PDF.includes(name))).toEqual([]);
+    expect((await bundledPackages(ENTRIES['./console'] as string)).has('pdf-lib')).toBe(true);
   });
 
   it.each(['src/_crypto/hmac.node', 'src/_crypto/ed25519.node'])(

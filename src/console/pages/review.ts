@@ -1,0 +1,37 @@
+import type { JobRun } from '../../codes/runs.js';
+import type { CashCode } from '../../model/code.js';
+import { codesTable } from './format.js';
+import { html } from './html.js';
+import { layout, type PageContext } from './layout.js';
+
+/** The payment review queue: codes in `review`, each linking to its page (where operators decide). */
+export function reviewPage(ctx: PageContext, codes: readonly CashCode[], nextCursor: string | null): string {
+  const { tr } = ctx;
+  const rows = codes.map((code) => ({ code, why: code.review?.message ?? code.review?.reason ?? '' }));
+  const content =
+    codes.length === 0
+      ? html`<p class="notice notice-ok" role="status">${tr.t('reviewEmpty')}</p>`
+      : html`${codesTable(tr, ctx.base, codes)}
+<ul class="reasons">${rows.map(({ code, why }) => html`<li><strong>${code.cip ?? code.id}</strong>: ${why}</li>`)}</ul>
+${nextCursor ? html`<p><a href="${ctx.base}/review?cursor=${encodeURIComponent(nextCursor)}">${tr.t('nextPage')}</a></p>` : ''}`;
+  return layout(ctx, tr.t('reviewTitle'), content);
+}
+
+function runCard(ctx: PageContext, title: string, run: JobRun | null): ReturnType<typeof html> {
+  const { tr } = ctx;
+  if (run === null)
+    return html`<section class="card"><h2>${title}</h2><p class="muted">${tr.t('neverRan')}</p></section>`;
+  const counts = Object.entries(run.counts);
+  return html`<section class="card run run-${run.ok ? 'ok' : 'failed'}"><h2>${title}</h2>
+  <p>${tr.when(run.at)} — ${run.ok ? tr.t('runOk') : tr.t('runFailed')}</p>
+  ${run.counts.findings !== undefined ? html`<p class="${run.counts.findings > 0 ? 'notice notice-error' : 'notice notice-ok'}">${tr.t('findings', { count: run.counts.findings })}</p>` : ''}
+  <table class="log"><thead><tr><th>${tr.t('col_field')}</th><th>${tr.t('col_count')}</th></tr></thead>
+  <tbody>${counts.map(([name, count]) => html`<tr><td><code>${name}</code></td><td class="num">${count}</td></tr>`)}</tbody></table></section>`;
+}
+
+/** The day's reconciliation findings and the last sweep, as the jobs recorded them. */
+export function reconcilePage(ctx: PageContext, runs: { reconcile: JobRun | null; sweep: JobRun | null }): string {
+  const { tr } = ctx;
+  const content = html`${runCard(ctx, tr.t('lastReconcile'), runs.reconcile)}${runCard(ctx, tr.t('lastSweep'), runs.sweep)}`;
+  return layout(ctx, tr.t('reconcileTitle'), content);
+}
