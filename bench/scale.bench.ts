@@ -104,7 +104,9 @@ export async function run(stores: readonly string[] = []): Promise<void> {
     console.log(`scale: ${DRAINS[1]} CIPs created at the fake and expired in ${seconds(cips.ms)}`);
     for (const kind of kinds) {
       try {
-        rows.push(...(await measureStore(kind, world, cips.result, templates, runId)));
+        const storeRows = await measureStore(kind, world, cips.result, templates, runId);
+        console.log(textTable(storeRows));
+        rows.push(...storeRows);
       } finally {
         await kind.close();
       }
