@@ -90,13 +90,14 @@ export async function run(stores: readonly string[] = []): Promise<void> {
   const started = performance.now();
   const runId = randomBytes(3).toString('hex');
   const kinds = storeKinds(stores);
-  // Ctrl-C: drop what this run wrote before leaving.
+  const rows: ReportRow[] = [];
+  // Ctrl-C: print the stores measured so far, drop what this run wrote, then leave.
   const interrupted = async (): Promise<void> => {
+    if (rows.length > 0) console.log(`\ninterrupted; measured so far:\n\n${markdownTable(rows)}\n`);
     for (const kind of kinds) await kind.close().catch(() => undefined);
     process.exit(130);
   };
   process.once('SIGINT', interrupted);
-  const rows: ReportRow[] = [];
   try {
     const templates = await buildTemplates(runId);
     const world = createWorld();
