@@ -65,8 +65,13 @@ export function textTable(rows: readonly ReportRow[]): string {
     .join('\n');
 }
 
-/** The table as Markdown. */
+/** The table as Markdown, padded the way `npm run format` leaves a table in docs/. */
 export function markdownTable(rows: readonly ReportRow[]): string {
-  const line = (values: readonly string[]): string => `| ${values.join(' | ')} |`;
-  return [line(HEADER), line(HEADER.map(() => '---')), ...rows.map((row) => line(cells(row)))].join('\n');
+  const table = [HEADER, ...rows.map(cells)];
+  const widths = HEADER.map((_, column) => Math.max(3, ...table.map((line) => line[column]!.length)));
+  const line = (values: readonly string[]): string =>
+    `| ${values.map((value, column) => value.padEnd(widths[column]!)).join(' | ')} |`;
+  return [line(HEADER), line(widths.map((width) => '-'.repeat(width))), ...rows.map((row) => line(cells(row)))].join(
+    '\n',
+  );
 }
