@@ -1,0 +1,144 @@
+import type { CashCode } from '../../src/model/code.js';
+import { serializeCode } from '../../src/storage/contract.js';
+import type { CodeTemplates } from './fixtures.js';
+
+// The stored population of the scale series. Code number `i` of a population is a copy of the real
+// template code of its status with its own id, order, CIP (and operation number when paid); every
+// other field is the template's. Ids, orders and CIPs follow formulas simple enough to evaluate inside
+// SQL and Lua, so the seeders can generate a million rows in the database instead of sending them.
+// Ids start with a scrambled prefix (a multiplicative hash of `i`), so statuses interleave in id order
+// the way the random ids of a live store do.
+
+/** Of every 1000 stored codes: 600 paid, 300 expired, 99 cancelled and 1 pending (not due). */
+const SLOTS: readonly { status: StoredStatus; below: number }[] = [
+  { status: 'paid', below: 600 },
+  { status: 'expired', below: 900 },
+  { status: 'cancelled', below: 999 },
+  { status: 'pending', below: 1000 },
+];
+
+/** The statuses of the stored population. */
+export type StoredStatus = 'paid' | 'expired' | 'cancelled' | 'pending';
+/** The final statuses, seeded natively; pending codes go through `claimOrder`. */
+export type FinalStatus = Exclude<StoredStatus, 'pending'>;
+export const FINAL_STATUSES: readonly FinalStatus[] = ['paid', 'expired', 'cancelled'];
+
+/** Codes `i` with `i % 1000` in `[from, to)` have this status (what the SQL and Lua seeders test). */
+export function slotRange(status: StoredStatus): { from: number; to: number } {
+  const index = SLOTS.findIndex((slot) => slot.status === status);
+  return { from: index === 0 ? 0 : SLOTS[index - 1]!.below, to: SLOTS[index]!.below };
+}
+
+/** The status of code number `i`. */
+export function statusAt(i: number): StoredStatus {
+  const slot = i % 1000;
+  return SLOTS.find((candidate) => slot < candidate.below)!.status;
+}
+
+/** Knuth's multiplicative hash: a bijection of 32-bit numbers; `i * 2654435761` stays below 2^53. */
+export const HASH_MULTIPLIER = 2_654_435_761;
+
+/** The id of code number `i`: `pc_<8 hex digits of its hash>_<i, 7 digits>` (19 characters). */
+export function codeIdAt(i: number): string {
+  const hash = (i * HASH_MULTIPLIER) % 4_294_967_296;
+  return `pc_${hash.toString(16).padStart(8, '0')}_${String(i).padStart(7, '0')}`;
+}
+
+/** The order id of code number `i`: `<runTag>-<i>`. */
+export const orderIdAt = (runTag: string, i: number): string => `${runTag}-${i}`;
+/** The CIP of code number `i` (from 10^10 on: never one of the fake's). */
+export const cipAt = (i: number): string => String(10_000_000_000 + i);
+/** The operation number of paid code number `i`. */
+export const operationAt = (i: number): string => `OP${i}`;
+
+/** Markers in a template document that a seeder replaces with the values of code number `i`. */
+export const MARK = { id: '@@ID@@', order: '@@ORDER@@', cip: '@@CIP@@', operation: '@@OP@@' } as const;
+
+/** One status's template: the fixed columns and the document with {@link MARK}s. */
+export interface SeedTemplate {
+  status: FinalStatus;
+  version: number;
+  expiresAt: Date;
+  updatedAt: Date;
+  /** `serializeCode` of the template with the markers in place of id, order, CIP, operation number. */
+  doc: string;
+}
+
+const DAY = 86_400_000;
+
+/** The templates moved three days back, so every instant of a stored final code is in the past. */
+function aged(code: CashCode): CashCode {
+  const back = (date: Date): Date => new Date(date.getTime() - 3 * DAY);
+  const copy = structuredClone(code);
+  Object.assign(copy, { createdAt: back(copy.createdAt), updatedAt: back(copy.updatedAt) });
+  Object.assign(copy, { expiresAt: back(copy.expiresAt) });
+  if (copy.payment !== null) copy.payment.paidAt = back(copy.payment.paidAt);
+  return copy;
+}
+
+/** The population's codes: a JS value per number (memory store, checks) and the seeders' templates. */
+export interface Population {
+  runTag: string;
+  /** Code number `i` exactly as the seeders store it. */
+  code(i: number): CashCode;
+  template(status: FinalStatus): SeedTemplate;
+}
+
+/** A population built from the real template codes; `runTag` keeps its order ids unique to the run. */
+export function createPopulation(templates: CodeTemplates, runTag: string, now: Date): Population {
+  const final = new Map(FINAL_STATUSES.map((status) => [status, aged(templates[status])]));
+  // Pending codes are not due: they expire a day after the run started.
+  const pending = aged(templates.pending);
+  pending.expiresAt = new Date(now.getTime() + DAY);
+  const codeFrom = (base: CashCode, i: number): CashCode => ({
+    ...base,
+    id: codeIdAt(i),
+    orderId: orderIdAt(runTag, i),
+    cip: cipAt(i),
+    payment: base.payment === null ? null : { ...base.payment, operationNumber: operationAt(i) },
+  });
+  const seedTemplates = new Map(
+    FINAL_STATUSES.map((status) => {
+      const base = final.get(status)!;
+      const marked: CashCode = {
+        ...base,
+        id: MARK.id,
+        orderId: MARK.order,
+        cip: MARK.cip,
+        payment: base.payment === null ? null : { ...base.payment, operationNumber: MARK.operation },
+      };
+      const template: SeedTemplate = {
+        status,
+        version: base.version,
+        expiresAt: base.expiresAt,
+        updatedAt: base.updatedAt,
+        doc: serializeCode(marked),
+      };
+      return [status, template];
+    }),
+  );
+  return {
+    runTag,
+    code(i) {
+      const status = statusAt(i);
+      return codeFrom(status === 'pending' ? pending : final.get(status)!, i);
+    },
+    template: (status) => seedTemplates.get(status)!,
+  };
+}
+
+/** What a seeder produces for code number `i` from a template (the JS twin of the SQL and Lua). */
+export function fillTemplate(doc: string, runTag: string, i: number): string {
+  return doc
+    .replace(MARK.id, codeIdAt(i))
+    .replace(MARK.order, orderIdAt(runTag, i))
+    .replace(MARK.cip, cipAt(i))
+    .replace(MARK.operation, operationAt(i));
+}
+
+/** The numbers in `[from, to)` whose status is pending (seeded with `claimOrder`). */
+export function pendingNumbers(from: number, to: number): number[] {
+  const numbers: number[] = [];
+  for (let i = from; i < to; i += 1) if (statusAt(i) === 'pending') numbers.push(i);
+  return numbers;
+}
