@@ -140,7 +140,7 @@ describe('describeStoreConformance under node:test', () => {
         'consumeOnce: the same owner gets true again; another owner and an anonymous caller get false',
         'consumeOnce: concurrent callers with distinct owners still have exactly one winner',
         're-execution',
-        // A consumeOnce that stores nothing leaves no expired marker for purgeExpired to delete.
+        // Purging: a marker that lives through the purge must still refuse a second consumeOnce.
         'purgeExpired deletes only expired keys, at most limit per call, and is safe to re-run',
         'paging, stale reservations and purges',
         'store conformance: broken',
