@@ -71,7 +71,7 @@ export function typedStore(store: CashCodeStore): CashCodeStore {
     'redriveEvent',
   ] as const;
   // Optional methods are passed on only when the store has them: the service checks for them.
-  const optional = ['commitCodes'] as const;
+  const optional = ['readLogPage', 'listStaleReservations', 'purgeExpired', 'commitCodes'] as const;
   for (const method of [...methods, ...optional.filter((name) => typeof store[name] === 'function')]) {
     const original = store[method] as (...args: unknown[]) => Promise<unknown>;
     wrapped[method] = async (...args: unknown[]): Promise<unknown> => {

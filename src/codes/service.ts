@@ -7,11 +7,12 @@ import type { CodeEvent } from '../model/events.js';
 import { type CashCodeProvider, providerSupports } from '../model/provider.js';
 import { type CashCodesMetrics, resolveMetrics } from '../observability/metrics.js';
 import { attributes, resolveTracer, type TracerLike, withSpan } from '../observability/tracing.js';
-import type { CashCodeStore } from '../storage/contract.js';
+import type { CashCodeStore, LogPage, LogPageOptions } from '../storage/contract.js';
 import { type ExpiryPolicy, resolveExpiryPolicy } from '../time/expiry.js';
 import { type CashCodesLogger, type ServiceContext, typedStore } from './_context.js';
 import { cancel } from './cancel.js';
 import { type CashCodeEvents, createEventDelivery, type EventDeliveryOptions, type EventHandler } from './events.js';
+import { history } from './history.js';
 import { createCodeId, type IdGenerator } from './ids.js';
 import type { IssueInput } from './input.js';
 import { type IssueResult, issue } from './issue.js';
@@ -117,6 +118,13 @@ export interface CashCodes {
   /** The append-only lifecycle log of a code id (or `cip:<number>` for unknown CIPs), oldest first. */
   history(codeId: string): Promise<LifecycleEntry[]>;
   /**
+   * One page of the lifecycle log: the newest `limit` entries (1–1000), or with `before` (the previous
+   * page's `nextCursor`) the ones written before that page; entries oldest first within the page.
+   * Read from the store's index when it has `readLogPage`, else sliced from `readLog`.
+   * @throws {ValidationError} a limit outside 1–1000, or a cursor not returned for this code by this store.
+   */
+  history(codeId: string, page: LogPageOptions): Promise<LogPage>;
+  /**
    * Settle a payment under review: `accept` makes the code `paid` (event `code.paid`), `refund` makes it
    * `refund_required` (event `payment.refund_required`); both are in the lifecycle log with `actor`.
    * @throws {GuardError} `code_not_found`, `code_not_in_review`; {@link ValidationError} for bad input.
@@ -154,8 +162,8 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
 
 /** The counts of a sweep, as recorded for `doctor`. */
 function sweepCounts(summary: SweepSummary): Record<string, number> {
-  const { expired, paid, review, skipped, unconfirmed, errors, released } = summary;
-  return { expired, paid, review, skipped, unconfirmed, errors, released };
+  const { expired, paid, review, skipped, unconfirmed, errors, released, purged } = summary;
+  return { expired, paid, review, skipped, unconfirmed, errors, released, purged };
 }
 
 /** Default of `settlementGraceMs`: PagoEfectivo says payments usually reflect within 5 minutes; double it. */
@@ -319,13 +327,14 @@ export function createCashCodes(options: CashCodesOptions): CashCodes {
           return summary;
         },
         (summary, span) => {
-          for (const key of ['expired', 'paid', 'review', 'skipped', 'unconfirmed', 'errors', 'released'] as const) {
+          const keys = ['expired', 'paid', 'review', 'skipped', 'unconfirmed', 'errors', 'released', 'purged'] as const;
+          for (const key of keys) {
             span.setAttribute(`pagoefectivo.sweep.${key}`, summary[key]);
           }
         },
       );
     },
-    history: (codeId) => safeStore.readLog(codeId),
+    history: ((codeId: string, page?: LogPageOptions) => history(safeStore, codeId, page)) as CashCodes['history'],
     resolve: (codeId, input) => resolve(ctx, codeId, input),
     events: { drain: events.drain, subscribe: events.subscribe, list: events.list, redrive: events.redrive },
     recordUnknownNotification: (notification) => recordUnknownNotification(ctx, notification),

@@ -1,4 +1,4 @@
-import { isPagoEfectivoKitError } from '../errors.js';
+import { isPagoEfectivoKitError, ValidationError } from '../errors.js';
 import type { CashCode, CodeStatus } from '../model/code.js';
 import type { CipStatus } from '../model/provider.js';
 import { log, type ServiceContext } from './_context.js';
@@ -18,6 +18,12 @@ export interface SweepOptions {
   now?: Date;
   /** Deliver due events after the sweep (default `true`); see `codes.events.drain`. */
   drain?: boolean;
+  /**
+   * Expired keys (dedupe markers, values, counters) the sweep asks the store to delete afterwards
+   * (`store.purgeExpired`, when the store has it), so key storage stays bounded. Default 1000, at most
+   * 100000; `0` disables the purge.
+   */
+  purgeLimit?: number;
 }
 
 /** One code the sweep changed. */
@@ -50,6 +56,8 @@ export interface SweepSummary {
   errors: number;
   /** Reservations whose lease expired (crashed workers, failed commits) marked `failed`, freeing their orders. */
   released: number;
+  /** Expired keys the store deleted after the sweep (see {@link SweepOptions.purgeLimit}). */
+  purged: number;
   /** Every code this sweep changed, with its new status. */
   changed: SweptCode[];
   /** What the event delivery after the sweep did (`null` with `drain: false`). */
@@ -130,8 +138,12 @@ async function releaseStaleReservations(
   limit: number,
   summary: SweepSummary,
 ): Promise<void> {
-  const page = await ctx.store.listCodes({ statuses: ['reserving'], limit });
-  for (const code of page.codes) {
+  // From the store's lease index when it has one; else the reserving codes, whose live leases are skipped.
+  const stale =
+    ctx.store.listStaleReservations === undefined
+      ? (await ctx.store.listCodes({ statuses: ['reserving'], limit })).codes
+      : await ctx.store.listStaleReservations({ now, limit: Math.min(limit, 1000) });
+  for (const code of stale) {
     if (code.leaseUntil !== null && code.leaseUntil.getTime() > now.getTime()) continue;
     try {
       const failed = await takeOver(ctx, code, 'sweeper');
@@ -150,6 +162,69 @@ async function releaseStaleReservations(
 }
 
 /**
+ * Search the due codes' CIPs in batches of the provider's `searchBatchSize` (when it declares one), so
+ * a sweep limit above it is never cut short and a failed batch leaves only its own codes pending (the
+ * lease hides them for leaseMs, then the next sweep retries). Codes without a CIP need no search.
+ */
+async function searchDue(
+  ctx: ServiceContext,
+  due: readonly CashCode[],
+  summary: SweepSummary,
+): Promise<{ statuses: Map<string, CipStatus>; searched: CashCode[] }> {
+  const statuses = new Map<string, CipStatus>();
+  const searched = due.filter((code) => code.cip === null);
+  const withCip = due.filter((code) => code.cip !== null);
+  const declared = (ctx.provider as { readonly searchBatchSize?: unknown }).searchBatchSize;
+  const size =
+    typeof declared === 'number' && Number.isSafeInteger(declared) && declared > 0 ? declared : withCip.length;
+  for (let start = 0; start < withCip.length; start += size) {
+    const batch = withCip.slice(start, start + size);
+    try {
+      const found = await ctx.provider.searchCips(
+        batch.map((code) => code.cip as string),
+        batch.map((code) => referenceOf(code)),
+      );
+      for (const status of found) statuses.set(status.cip, status);
+      searched.push(...batch);
+    } catch (error) {
+      summary.errors += batch.length;
+      log(ctx, 'warn', 'sweep could not search CIPs', {
+        count: batch.length,
+        errorCode: isPagoEfectivoKitError(error) ? error.code : 'provider_error',
+      });
+    }
+  }
+  // Settle in the order claimExpired handed the codes out (oldest expiry first).
+  const order = new Map(due.map((code, index) => [code.id, index]));
+  searched.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  return { statuses, searched };
+}
+
+/** `purgeLimit`: 0 (off) to 100000, default 1000. */
+function checkPurgeLimit(value: unknown): number {
+  if (value === undefined) return 1000;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > 100_000) {
+    throw new ValidationError('sweepExpired(): purgeLimit must be an integer from 0 (off) to 100000.', [
+      { path: 'purgeLimit', message: `must be an integer from 0 to 100000, got ${String(value)}.` },
+    ]);
+  }
+  return value;
+}
+
+/** Ask the store to delete expired keys; a failure is logged and counted, never thrown. */
+async function purgeKeys(ctx: ServiceContext, limit: number, summary: SweepSummary): Promise<void> {
+  if (limit === 0 || ctx.store.purgeExpired === undefined) return;
+  try {
+    summary.purged = await ctx.store.purgeExpired({ limit });
+  } catch (error) {
+    summary.errors += 1;
+    log(ctx, 'error', 'sweep could not purge expired keys', {
+      errorCode: isPagoEfectivoKitError(error) ? error.code : 'unknown',
+    });
+  }
+}
+
+/**
  * Expire pending codes past their expiry after confirming with the provider (see
  * `CashCodes.sweepExpired`), finish creations whose commit failed, then deliver due events. Safe to
  * run from several workers at once: `claimExpired` leases each code to one worker, and every change is
@@ -157,6 +232,7 @@ async function releaseStaleReservations(
  */
 export async function sweepExpired(ctx: ServiceContext, options: SweepOptions = {}): Promise<SweepSummary> {
   const limit = options.limit ?? 100;
+  const purgeLimit = checkPurgeLimit(options.purgeLimit);
   const now = options.now ?? ctx.now();
   const summary: SweepSummary = {
     expired: 0,
@@ -166,6 +242,7 @@ export async function sweepExpired(ctx: ServiceContext, options: SweepOptions = 
     unconfirmed: 0,
     errors: 0,
     released: 0,
+    purged: 0,
     changed: [],
     events: null,
   };
@@ -176,24 +253,9 @@ export async function sweepExpired(ctx: ServiceContext, options: SweepOptions = 
     ctx.store.claimExpired({ now: cutoff, limit, leaseMs: ctx.leaseMs, owner }),
   );
   if (due.length > 0) {
-    let statuses: Map<string, CipStatus> | null = null;
-    try {
-      const withCip = due.filter((code) => code.cip !== null);
-      const found = await ctx.provider.searchCips(
-        withCip.map((code) => code.cip as string),
-        withCip.map((code) => referenceOf(code)),
-      );
-      statuses = new Map(found.map((status) => [status.cip, status]));
-    } catch (error) {
-      // Leave every code pending: the lease hides them for leaseMs, then the next sweep retries.
-      summary.errors += due.length;
-      log(ctx, 'warn', 'sweep could not search CIPs', {
-        count: due.length,
-        errorCode: isPagoEfectivoKitError(error) ? error.code : 'provider_error',
-      });
-    }
+    const { statuses, searched } = await searchDue(ctx, due, summary);
     const expiring: PreparedChange[] = [];
-    for (const code of statuses === null ? [] : due) {
+    for (const code of searched) {
       try {
         await settle(ctx, code, code.cip === null ? null : (statuses?.get(code.cip) ?? null), summary, expiring);
       } catch (error) {
@@ -208,6 +270,7 @@ export async function sweepExpired(ctx: ServiceContext, options: SweepOptions = 
   }
   // Leases are judged on the service clock: `options.now` only picks which codes count as expired.
   await releaseStaleReservations(ctx, ctx.now(), limit, summary);
+  await purgeKeys(ctx, purgeLimit, summary);
   if (options.drain !== false) summary.events = await ctx.events.drain();
   log(ctx, 'info', 'sweep finished', { ...summary, changed: summary.changed.length, events: summary.events });
   return summary;

@@ -6,7 +6,7 @@ describe('sweepExpired', () => {
     const h = createHarness();
     const { code } = await h.codes.issue(order('ORD-1'));
     await h.codes.issue({ ...order('ORD-2'), expiresInHours: 48 });
-    const idle = { paid: 0, review: 0, skipped: 0, unconfirmed: 0, errors: 0, released: 0 };
+    const idle = { paid: 0, review: 0, skipped: 0, unconfirmed: 0, errors: 0, released: 0, purged: 0 };
     expect(await h.codes.sweepExpired()).toEqual({ ...idle, expired: 0, changed: [], events: expect.any(Object) });
     h.advance(24 * HOUR + 11 * 60_000); // past the expiry and the 10-minute settlement grace
     expect(await h.codes.sweepExpired()).toEqual({

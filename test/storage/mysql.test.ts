@@ -228,7 +228,7 @@ if (url) {
     /** Kill at the service's k-th statement, before and after it, for k = 1, 2, … until one goes unhurt. */
     async function atEveryStatement(name: string, scenario: (k: number, when: 'before' | 'after') => Promise<void>) {
       const before = killable.killed;
-      for (let k = 1; k <= 40; k += 1) {
+      for (let k = 1; k <= 60; k += 1) {
         let struck = false;
         for (const when of ['before', 'after'] as const) {
           await scenario(k, when);
@@ -239,7 +239,7 @@ if (url) {
           return;
         }
       }
-      throw new Error(`${name} still sends statements after 40: is it looping?`);
+      throw new Error(`${name} still sends statements after 60: is it looping?`);
     }
 
     const issueOne = async (orderId: string, amount = '25.00', expiresInHours?: number): Promise<CashCode> => {

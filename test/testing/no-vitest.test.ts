@@ -140,10 +140,13 @@ describe('describeStoreConformance under node:test', () => {
         'consumeOnce: the same owner gets true again; another owner and an anonymous caller get false',
         'consumeOnce: concurrent callers with distinct owners still have exactly one winner',
         're-execution',
+        // Purging: a marker that lives through the purge must still refuse a second consumeOnce.
+        'purgeExpired deletes only expired keys, at most limit per call, and is safe to re-run',
+        'paging, stale reservations and purges',
         'store conformance: broken',
       ].sort(),
     );
-    expect(count(tap, 'fail')).toBe(6);
+    expect(count(tap, 'fail')).toBe(7);
     expect(tap).toContain('expected a length of 1, got 10');
     expect(tap).toContain('expected a rejection with code "validation_failed", but it resolved to true');
     expect(tap).toContain("name: 'AssertionError'");

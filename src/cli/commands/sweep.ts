@@ -9,7 +9,8 @@ import { openStore, STORE_HELP, STORE_OPTIONS, storeSpec } from '../_store.js';
 const HELP = `Usage: pagoefectivo-kit sweep --store STORE [--limit N] [--max-runs N] [--grace-ms N] [--json]
 
 Expire pending codes past their expiry after confirming with PagoEfectivo, record payments whose
-notification never arrived, and release reservations of crashed workers. Safe to run from several
+notification never arrived, release reservations of crashed workers, and purge expired keys (dedupe
+markers, values, counters) from stores that keep them. Safe to run from several
 workers at once (codes are leased). Runs batches until nothing is left (or --max-runs).
 
 PagoEfectivo credentials come from the environment, never from arguments:
@@ -59,7 +60,16 @@ export const sweepCommand: CliCommand = {
     const client = await providerFromEnv(io);
     const settlementGraceMs = intOption(parsed, 'grace-ms', client.settlementGraceMs ?? 600_000, 0, 7 * 24 * 3600_000);
     const opened = await openStore(spec, io);
-    const total = { expired: 0, paid: 0, review: 0, skipped: 0, unconfirmed: 0, errors: 0, released: 0 };
+    const total = {
+      expired: 0,
+      paid: 0,
+      review: 0,
+      skipped: 0,
+      unconfirmed: 0,
+      errors: 0,
+      released: 0,
+      purged: 0,
+    };
     const changed: SweepSummary['changed'] = [];
     let pendingEvents: number | null = null;
     try {
@@ -76,11 +86,13 @@ export const sweepCommand: CliCommand = {
           summary.skipped +
           summary.unconfirmed +
           summary.errors +
-          summary.released;
+          summary.released +
+          summary.purged;
         progress(
           io,
           `  batch ${run}: ${summary.expired} expired, ${summary.paid} paid, ${summary.review} to review, ` +
-            `${summary.skipped} skipped, ${summary.unconfirmed} unconfirmed, ${summary.errors} error(s), ${summary.released} released`,
+            `${summary.skipped} skipped, ${summary.unconfirmed} unconfirmed, ${summary.errors} error(s), ${summary.released} released, ` +
+            `${summary.purged} expired key(s) purged`,
         );
         if (touched === 0) break;
       }
@@ -92,7 +104,7 @@ export const sweepCommand: CliCommand = {
       io.stdout(
         `Sweep done: ${total.expired} expired, ${total.paid} payment(s) recovered, ${total.review} payment(s) to review ` +
           `(codes.resolve), ${total.skipped} left pending, ${total.unconfirmed} missing from the search answer, ` +
-          `${total.errors} error(s), ${total.released} stale reservation(s) released.`,
+          `${total.errors} error(s), ${total.released} stale reservation(s) released, ${total.purged} expired key(s) purged.`,
       );
       for (const code of changed.filter((item) => item.status === 'review')) {
         io.stdout(`  review: code ${code.codeId} (order ${code.orderId}) has a payment that needs a decision`);

@@ -1,4 +1,3 @@
-import { ValidationError } from '../../errors.js';
 import type { LifecycleEntry } from '../../model/code.js';
 import type { CodeEvent, OutboxEvent } from '../../model/events.js';
 import type {
@@ -10,14 +9,8 @@ import type {
   RecordBatch,
   SettleEventOptions,
 } from '../contract.js';
-import {
-  checkClaimEvents,
-  checkLogPage,
-  checkSettleEvent,
-  encodeEventCursor,
-  encodeLogCursor,
-  resolveEventFilter,
-} from './args.js';
+import { checkClaimEvents, checkSettleEvent, encodeEventCursor, resolveEventFilter } from './args.js';
+import { sliceLogPage } from './log-page.js';
 
 /**
  * The lifecycle logs and the event outbox of the memory store.
@@ -147,22 +140,8 @@ export function createRecords(store = 'memory'): MemoryRecords {
     readLog: (subject) => (logs.get(subject) ?? []).map((entry) => structuredClone(entry)),
 
     readLogPage(subject, options) {
-      const { limit, before } = checkLogPage(store, subject, options);
-      const log = logs.get(subject) ?? [];
-      // A cursor is the index of the first entry of the page it came with: always 1..length, since
-      // logs only grow (a pruned code's log is gone, and so are its cursors).
-      if (before !== null && (before < 1 || before > log.length)) {
-        throw new ValidationError(
-          'Invalid argument to store.readLogPage(): before is not a cursor this store returned for this subject; pass the previous nextCursor.',
-          [{ path: 'before', message: 'is not a cursor of this log.' }],
-        );
-      }
-      const end = before ?? log.length;
-      const start = Math.max(0, end - limit);
-      return {
-        entries: log.slice(start, end).map((entry) => structuredClone(entry)),
-        nextCursor: start > 0 ? encodeLogCursor(store, subject, start) : null,
-      };
+      const page = sliceLogPage(store, subject, logs.get(subject) ?? [], options);
+      return { ...page, entries: page.entries.map((entry) => structuredClone(entry)) };
     },
 
     forget(codeId) {

@@ -47,18 +47,21 @@ export function batchCommitTests(ctx: SuiteContext): void {
   it('a re-executed commitCodes answers true for what landed and writes nothing more', async (test) => {
     const store = ctx.store();
     if (store.commitCodes === undefined) return fallback(ctx, test, store);
-    const [a, b] = await claimed(store, 2);
-    const commits = [commitOf(ctx, a!), commitOf(ctx, b!), staleCommit(ctx, b!)];
+    const [a, b, c] = await claimed(store, 3);
+    // Each code once per batch: the commits of a batch are independent (a store may refuse repeats).
+    const commits = [commitOf(ctx, a!), commitOf(ctx, b!), staleCommit(ctx, c!)];
     expect(await store.commitCodes(commits)).toEqual([true, true, false]);
     expect(await store.commitCodes(commits)).toEqual([true, true, false]);
     // The same commits one by one still answer the same: the batch recorded each write id.
     expect(await store.commitCode(commits[0]!)).toBe(true);
     await expectStored(store, commits[0]!.code, commits[0]!, 'the first commit');
     await expectStored(store, commits[1]!.code, commits[1]!, 'the second commit');
-    // A later commit of a code that the batch moved is judged against the batch's version.
+    await expectStored(store, c!, NOTHING, 'the stale commit');
+    // A later batch is judged against the versions the first one left.
     const next = commitOf(ctx, commits[0]!.code, { status: 'refund_required' });
-    expect(await store.commitCodes([next, commitOf(ctx, a!)])).toEqual([true, false]);
+    expect(await store.commitCodes([next, commitOf(ctx, b!)])).toEqual([true, false]);
     expect((await store.getCode(a!.id))?.version).toBe(a!.version + 2);
+    expect(await store.getCode(b!.id)).toEqual(commits[1]!.code);
   });
 
   it('a malformed or conflicting commit rejects the whole batch, writing nothing of it', async (test) => {

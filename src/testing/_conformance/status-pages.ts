@@ -42,7 +42,8 @@ export function statusPageTests(ctx: SuiteContext): void {
       listed.filter((code) => code.id.startsWith(prefix)).map((code) => code.id);
 
     for (const statuses of [['paid'], ['pending', 'expired', 'failed'], [...CODE_STATUSES]] as CodeStatus[][]) {
-      // A shared database holds other runs' codes, some updated after `since` too: compare ours.
+      // `updatedSince` has no upper bound: on a shared database, codes of tests whose random window
+      // came later show up too, so only this test's codes are compared.
       const windowed = await walk(store, { statuses, updatedSince: new Date(since), limit: 7 });
       expect(mine(windowed)).toEqual(expected(statuses));
       expect(windowed.every((code) => statuses.includes(code.status))).toBe(true);
@@ -53,7 +54,6 @@ export function statusPageTests(ctx: SuiteContext): void {
     }
     const late = await walk(store, { statuses: ['paid', 'reserving'], updatedSince: new Date(since + 30), limit: 4 });
     expect(mine(late)).toEqual(expected(['paid', 'reserving'], 30));
-    expect(late.every((code) => code.updatedAt.getTime() >= since + 30)).toBe(true);
     const fetched = await Promise.all(expected(['paid']).map((id) => store.getCode(id)));
     expect(fetched).toEqual(codes.filter((code) => code.status === 'paid'));
     // Leave no reservation behind for the stale-reservation tests of later runs on a shared database.
