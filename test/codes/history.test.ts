@@ -17,7 +17,7 @@ async function walk(codes: CashCodes, codeId: string, limit: number): Promise<Lo
   return pages;
 }
 
-/** A service over a store with or without `readLogPage`, holding one code with a 9-entry log. */
+/** A service over a store with or without `readLogPage`, holding one code with a 10-entry log (reserved, the createCip provider call, created, 7 notes). */
 async function setup(withPages: boolean) {
   const h = createHarness(
     {},
@@ -56,15 +56,19 @@ describe.each([
     const { h, code } = await setup(withPages);
     const log = await h.codes.history(code.id);
     expect(log).toEqual(await h.store.readLog(code.id));
-    expect(log).toHaveLength(9);
-    expect(log.map((entry: LifecycleEntry) => entry.type).slice(0, 2)).toEqual(['reserved', 'created']);
+    expect(log).toHaveLength(10);
+    expect(log.map((entry: LifecycleEntry) => entry.type).slice(0, 3)).toEqual([
+      'reserved',
+      'provider_call',
+      'created',
+    ]);
   });
 
   it('history(codeId, { limit, before }) pages newest first, oldest first within a page, with no gap', async () => {
     const { h, code } = await setup(withPages);
     const log = await h.codes.history(code.id);
     const pages = await walk(h.codes, code.id, 4);
-    expect(pages.map((page) => page.entries)).toEqual([log.slice(5), log.slice(1, 5), log.slice(0, 1)]);
+    expect(pages.map((page) => page.entries)).toEqual([log.slice(6), log.slice(2, 6), log.slice(0, 2)]);
     expect(pages.at(-1)!.nextCursor).toBeNull();
     expect(await h.codes.history(code.id, { limit: 1000 })).toEqual({ entries: log, nextCursor: null });
     expect(await h.codes.history('pc_unknown', { limit: 10 })).toEqual({ entries: [], nextCursor: null });
@@ -73,7 +77,7 @@ describe.each([
   it('both store shapes hand out the same cursors', async () => {
     const { h, code } = await setup(withPages);
     const page = await h.codes.history(code.id, { limit: 3 });
-    expect(page.nextCursor).toBe(encodeLogCursor('memory', code.id, 6));
+    expect(page.nextCursor).toBe(encodeLogCursor('memory', code.id, 7));
   });
 
   it('refuses a limit out of range and cursors from another code, another store or another listing', async () => {
@@ -90,7 +94,7 @@ describe.each([
       listing,
       encodeLogCursor('sqlite', code.id, 2),
       encodeLogCursor('memory', code.id, 0),
-      encodeLogCursor('memory', code.id, 10),
+      encodeLogCursor('memory', code.id, 11),
       'log1.not-json',
       'seq:3',
     ];

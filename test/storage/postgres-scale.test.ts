@@ -496,6 +496,8 @@ if (url) {
       const blocker = await pool.connect();
       const blocking = new Proxy(client, {
         get(target, key, receiver) {
+          // Without the exchange log the service calls this proxy's searchCips, not a logging copy's.
+          if (key === 'withExchangeLog') return undefined;
           if (key !== 'searchCips') return Reflect.get(target, key, receiver);
           return async (...args: Parameters<typeof client.searchCips>) => {
             await blocker.query('BEGIN');
