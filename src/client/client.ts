@@ -1,6 +1,13 @@
 import * as v from 'valibot';
 import { ApiError, AuthError, ConfigurationError, isPagoEfectivoKitError, ValidationError } from '../errors.js';
-import type { CashCodeProvider, CipStatus, CreateCipInput, CreatedCip, ProviderExchange } from '../model/provider.js';
+import {
+  type CashCodeProvider,
+  type CipStatus,
+  type CreateCipInput,
+  type CreatedCip,
+  ownExchangeLog,
+  type ProviderExchange,
+} from '../model/provider.js';
 import {
   type ClientRequestEvent,
   type ClientResponseEvent,
@@ -216,6 +223,9 @@ export function createPagoEfectivoClient(options: PagoEfectivoClientOptions): Pa
       return { environment: resolved.environment, baseUrl: resolved.baseUrl, serviceId: resolved.serviceId };
     },
   };
+  // A wrapper that spreads or proxies this client inherits withExchangeLog, whose view would skip the
+  // wrapper's own calls: the service uses the exchange log of this very object only.
+  ownExchangeLog(client, client.withExchangeLog);
   return client;
 }
 

@@ -1,6 +1,6 @@
 import { ApiError, isPagoEfectivoKitError } from '../errors.js';
 import type { Actor, CashCode, LifecycleEntry } from '../model/code.js';
-import type { CashCodeProvider, ProviderExchange } from '../model/provider.js';
+import { type CashCodeProvider, exchangeLogOf, type ProviderExchange } from '../model/provider.js';
 import { log, type ServiceContext } from './_context.js';
 import { createCodeId } from './ids.js';
 import { record } from './lifecycle.js';
@@ -40,7 +40,7 @@ export async function callProvider<T>(
   run: (provider: CashCodeProvider) => Promise<T>,
 ): Promise<{ value: T; call: FinishedCall } | { error: unknown; call: FinishedCall }> {
   const exchanges: ProviderExchange[] = [];
-  const provider = ctx.provider.withExchangeLog?.((exchange) => exchanges.push(exchange)) ?? ctx.provider;
+  const provider = exchangeLogOf(ctx.provider)?.((exchange) => exchanges.push(exchange)) ?? ctx.provider;
   const started = clock();
   const at = ctx.now();
   let outcome: { value: T } | { error: unknown };

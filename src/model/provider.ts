@@ -170,6 +170,29 @@ export interface CashCodeProvider {
   withExchangeLog?(sink: (exchange: ProviderExchange) => void): CashCodeProvider;
 }
 
+type ExchangeLog = NonNullable<CashCodeProvider['withExchangeLog']>;
+
+const exchangeLogOwners = new WeakMap<ExchangeLog, object>();
+
+/**
+ * Mark `log` as the `withExchangeLog` of `owner`. A wrapper made by spreading or proxying `owner` (to
+ * override some calls: metrics, a circuit breaker, a test double) inherits the function, but the view
+ * it returns would be `owner`'s own calls and skip the wrapper, so {@link exchangeLogOf} ignores it there.
+ */
+export function ownExchangeLog<T extends ExchangeLog>(owner: object, log: T): T {
+  exchangeLogOwners.set(log, owner);
+  return log;
+}
+
+/** The provider's own `withExchangeLog`, bound; `undefined` when it has none or only inherited one. */
+export function exchangeLogOf(provider: CashCodeProvider): ExchangeLog | undefined {
+  const log = provider.withExchangeLog;
+  if (typeof log !== 'function') return undefined;
+  const owner = exchangeLogOwners.get(log);
+  if (owner !== undefined && owner !== provider) return undefined;
+  return (sink) => log.call(provider, sink);
+}
+
 /** Whether `provider` supports `operation` (undeclared means supported). */
 export function providerSupports(provider: Pick<CashCodeProvider, 'supports'>, operation: ProviderOperation): boolean {
   return provider.supports?.[operation] !== false;

@@ -6,6 +6,27 @@ import { createHarness, HOUR, order } from '../codes/_harness.js';
 const calls = (history: LifecycleEntry[]) => history.filter((entry) => entry.type === 'provider_call');
 
 describe('provider calls in the lifecycle log', () => {
+  it('a wrapper that spreads the client and overrides a call is still the one called (its exchange log is not inherited)', async () => {
+    const seen: string[] = [];
+    const h = createHarness(
+      {},
+      {
+        wrapProvider: (client) => ({
+          ...client,
+          createCip: (input) => {
+            seen.push(input.transactionCode);
+            return client.createCip(input);
+          },
+        }),
+      },
+    );
+    const { code } = await h.codes.issue(order('ORD-1'));
+    expect(seen).toEqual([code.id]);
+    // Logged from the call's outcome (no HTTP details: the wrapper has no exchange log of its own).
+    const [call] = calls(await h.codes.history(code.id));
+    expect(call?.data).toMatchObject({ operation: 'createCip', outcome: 'ok' });
+  });
+
   it('issue writes the createCip call (HTTP status, PagoEfectivo code and message, request id) in the creation commit', async () => {
     const h = createHarness();
     const { code } = await h.codes.issue(order('ORD-1'));
