@@ -1,6 +1,6 @@
 /**
  * The console's message catalog. Every locale file is typed `ConsoleMessages`, so a missing or
- * misspelt key fails to compile; `{name}` marks a value filled in by {@link translate}.
+ * misspelt key fails to compile; `{name}` marks a value filled in by `translate` (the console's internal formatter).
  */
 export interface ConsoleMessages {
   appTitle: string;
