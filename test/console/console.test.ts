@@ -151,6 +151,19 @@ describe('support console', () => {
       expect(await locked.text()).toContain('bloqueado');
     });
 
+    it('checks at most the limit of passwords when guesses arrive in parallel', async () => {
+      const guesser = agent(world.handler, '10.6.6.6');
+      const guesses = Array.from({ length: 40 }, (_, index) =>
+        guesser.login({ id: OPERATOR.id, password: index === 30 ? OPERATOR.password : `parallel guess ${index}` }),
+      );
+      const statuses = (await Promise.all(guesses)).map((response) => response.status);
+      // perAccount is 3 in the test world: three guesses were checked (the third says "locked"), the rest refused.
+      expect(statuses.filter((status) => status !== 429)).toHaveLength(2);
+      expect(statuses.filter((status) => status === 401)).toHaveLength(2);
+      expect(statuses[30]).toBe(429);
+      expect(statuses.filter((status) => status === 303)).toHaveLength(0);
+    });
+
     it('locks an IP that tries many accounts', async () => {
       const guesser = agent(world.handler, '10.4.4.4');
       const statuses: number[] = [];
