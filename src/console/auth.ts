@@ -1,7 +1,8 @@
 /**
  * Who is asking: the merchant's own sign-in (`auth.authorize`) first, else the built-in session
  * cookie; and the built-in login with lockout. Every request re-reads the account, so disabling it
- * ends its sessions at once.
+ * ends its sessions at once, and for good: sessions opened before the last disable (or password
+ * change) stay dead after the account is enabled again.
  */
 import type { CashCodeStore } from '../storage/contract.js';
 import { encodeBase64url } from '../voucher/_internal/base64url.js';
@@ -64,7 +65,8 @@ export async function identify(
     return null;
   }
   const account = await findStaffRecord(config.store, session.staffId);
-  if (account === null || account.disabled) {
+  const revoked = account?.sessionsValidAfter ?? null;
+  if (account === null || account.disabled || (revoked !== null && !(session.createdAt > revoked))) {
     await revokeSession(config.store, session.id);
     cookies.push(cookie(SESSION_COOKIE, '', scope, 0));
     return null;

@@ -4,7 +4,7 @@
  * operator actions, the audit log, locales and the security headers.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createSupportConsole, disableStaffAccount, readAuditLog } from '../../src/console/index.js';
+import { createSupportConsole, disableStaffAccount, enableStaffAccount, readAuditLog } from '../../src/console/index.js';
 import { isPagoEfectivoKitError } from '../../src/errors.js';
 import { renderVoucher } from '../../src/voucher/index.js';
 import { agent, type ConsoleWorld, consoleWorld, OPERATOR, ORIGIN, VIEWER } from './_world.js';
@@ -137,6 +137,21 @@ describe('support console', () => {
       await disableStaffAccount(world.store, VIEWER.id);
       expect((await staff.get('/support/')).status).toBe(303);
       expect((await staff.login(VIEWER)).status).toBe(401);
+    });
+
+    it('keeps the old sessions of a disabled account dead after it is enabled again', async () => {
+      const staff = agent(world.handler);
+      await staff.login(VIEWER);
+      const old = staff.cookies.get('pek_console_session') as string;
+      expect((await staff.get('/support/')).status).toBe(200);
+      await disableStaffAccount(world.store, VIEWER.id);
+      await enableStaffAccount(world.store, VIEWER.id);
+      const replay = agent(world.handler);
+      replay.cookies.set('pek_console_session', old);
+      expect((await replay.get('/support/')).status).toBe(303);
+      const fresh = agent(world.handler);
+      expect((await fresh.login(VIEWER)).status).toBe(303);
+      expect((await fresh.get('/support/')).status).toBe(200);
     });
 
     it('locks an account after repeated failures, even for the right password, with 429', async () => {
