@@ -4,7 +4,12 @@
  * operator actions, the audit log, locales and the security headers.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createSupportConsole, disableStaffAccount, enableStaffAccount, readAuditLog } from '../../src/console/index.js';
+import {
+  createSupportConsole,
+  disableStaffAccount,
+  enableStaffAccount,
+  readAuditLog,
+} from '../../src/console/index.js';
 import { isPagoEfectivoKitError } from '../../src/errors.js';
 import { renderVoucher } from '../../src/voucher/index.js';
 import { agent, type ConsoleWorld, consoleWorld, OPERATOR, ORIGIN, VIEWER } from './_world.js';
