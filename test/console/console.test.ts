@@ -105,6 +105,26 @@ describe('support console', () => {
       expect(response.headers.getSetCookie().join('\n')).toMatch(/pek_console_session=[^;]+;.*Secure/);
     });
 
+    it('marks the cookie Secure behind a TLS proxy that forwards to 127.0.0.1, and only omits it for plain-http loopback', async () => {
+      const login = async (origin: string): Promise<string> => {
+        const response = await world.handler(
+          new Request('http://127.0.0.1:4400/support/login', {
+            method: 'POST',
+            headers: { host: '127.0.0.1:4400', origin, 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ staffId: OPERATOR.id, password: OPERATOR.password }),
+          }),
+        );
+        expect(response.status).toBe(303);
+        return response.headers.getSetCookie().find((line) => line.startsWith('pek_console_session=')) ?? '';
+      };
+      const handler = world.mount({
+        auth: { passwordIterations: 100_000, allowedOrigins: ['https://support.shop.pe'] },
+      });
+      world.handler = handler;
+      expect(await login('https://support.shop.pe')).toMatch(/; Secure$/);
+      expect(await login('http://127.0.0.1:4400')).not.toMatch(/Secure/);
+    });
+
     it('refuses a forged session cookie', async () => {
       const staff = agent(world.handler);
       await staff.login(OPERATOR);
