@@ -63,7 +63,12 @@ function route(method: string, path: string): Route | null {
   if (method === 'POST' && path === '/logout') return { action: null, form: true, run: logout };
   const match = /^\/codes\/([^/]+)(?:\/(live|bundle|cancel|resolve|share))?$/.exec(path);
   if (!match) return null;
-  const id = decodeURIComponent(match[1] as string);
+  let id: string;
+  try {
+    id = decodeURIComponent(match[1] as string);
+  } catch {
+    return null; // a broken %-escape names no code: 404, not a server error
+  }
   const sub = match[2];
   if (get && sub === undefined)
     return codeRoute('code.lookup', (exchange, code) => showCode(exchange, code), false, id);

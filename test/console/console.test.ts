@@ -63,6 +63,23 @@ describe('support console', () => {
       expect((await visitor.get('/elsewhere')).status).toBe(404);
     });
 
+    it('answers 404 for broken code escapes and inherited asset names, and 413 for an oversized login', async () => {
+      const visitor = agent(world.handler);
+      for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+        const response = await visitor.get(`/support/assets/${name}`);
+        expect(response.status).toBe(404);
+        expect(response.headers.get('content-type')).toContain('text/html');
+      }
+      const huge = await visitor.post('/support/login', { staffId: OPERATOR.id, password: 'x'.repeat(20 * 1024) });
+      expect(huge.status).toBe(413);
+      expect(await huge.text()).toContain('La solicitud es demasiado grande.');
+      const staff = agent(world.handler);
+      await staff.login(OPERATOR);
+      for (const path of ['/support/codes/%E0%A4%A', '/support/codes/%ZZ', '/support/codes/%E0%A4%A/live']) {
+        expect((await staff.get(path)).status).toBe(404);
+      }
+    });
+
     it('answers with a strict CSP, no framing and no caching', async () => {
       const response = await agent(world.handler).get('/support/login');
       const csp = response.headers.get('content-security-policy') ?? '';

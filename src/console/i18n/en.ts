@@ -27,6 +27,7 @@ export const en: ConsoleMessages = {
   codeNotFound: 'There is no code with this id in our records.',
   serverError: 'Something failed on the server; the details are in the server log.',
   tooLarge: 'The file is too large: at most {limit}.',
+  requestTooLarge: 'The request is too large.',
   badRequest: 'The request could not be read: {reason}',
   lookupTitle: 'Look up a code',
   lookupHint: 'Search by CIP, order id, buyer e-mail or transaction code.',

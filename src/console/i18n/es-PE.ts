@@ -28,6 +28,7 @@ export const esPE: ConsoleMessages = {
   codeNotFound: 'No tenemos ningún código con este id.',
   serverError: 'Algo falló en el servidor; el detalle está en el registro del servidor.',
   tooLarge: 'El archivo es demasiado grande: como máximo {limit}.',
+  requestTooLarge: 'La solicitud es demasiado grande.',
   badRequest: 'No se pudo leer la solicitud: {reason}',
   lookupTitle: 'Buscar un código',
   lookupHint: 'Busca por CIP, número de pedido, correo del comprador o código de transacción.',

@@ -28,6 +28,7 @@ export interface ConsoleMessages {
   codeNotFound: string;
   serverError: string;
   tooLarge: string;
+  requestTooLarge: string;
   badRequest: string;
   lookupTitle: string;
   lookupHint: string;
