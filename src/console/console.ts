@@ -153,7 +153,8 @@ export function createSupportConsole(options: SupportConsoleOptions): SupportCon
       return await serve(exchange);
     } catch (error) {
       if (isPagoEfectivoKitError(error, 'validation_failed')) {
-        return errorPage(exchange, 400, exchange.tr.t('badRequest', { reason: error.message }));
+        // A fixed reason: the error's message names internals (store methods, cursor formats).
+        return errorPage(exchange, 400, exchange.tr.t('invalidRequest'));
       }
       config.onError(error);
       return errorPage(exchange, 500, exchange.tr.t('serverError'));

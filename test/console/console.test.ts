@@ -80,6 +80,23 @@ describe('support console', () => {
       }
     });
 
+    it('answers a garbage review cursor with 400 and a fixed translated reason, never the internal message', async () => {
+      const staff = agent(world.handler);
+      await staff.login(OPERATOR);
+      for (const [lang, text] of [
+        ['es-PE', 'La solicitud contiene un valor que no se puede usar'],
+        ['en', 'The request holds a value that cannot be used'],
+        ['zh-CN', '请求包含无法使用的值'],
+      ] as const) {
+        const response = await staff.get(`/support/review?cursor=garbage&lang=${lang}`);
+        expect(response.status).toBe(400);
+        const html = await response.text();
+        expect(html).toContain(text);
+        expect(html).not.toContain('store.listCodes');
+        expect(html).not.toContain('Invalid argument');
+      }
+    });
+
     it('answers with a strict CSP, no framing and no caching', async () => {
       const response = await agent(world.handler).get('/support/login');
       const csp = response.headers.get('content-security-policy') ?? '';

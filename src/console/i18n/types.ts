@@ -29,6 +29,7 @@ export interface ConsoleMessages {
   serverError: string;
   tooLarge: string;
   requestTooLarge: string;
+  invalidRequest: string;
   badRequest: string;
   lookupTitle: string;
   lookupHint: string;
