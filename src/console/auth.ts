@@ -92,8 +92,7 @@ export async function attemptLogin(
 ): Promise<LoginOutcome> {
   const store: CashCodeStore = config.store;
   const staffId = input.staffId.trim().toLowerCase().slice(0, 64);
-  const ip = input.ip ?? 'unknown';
-  const attempt = await countLoginAttempt(store, staffId, ip, config.auth.lockout);
+  const attempt = await countLoginAttempt(store, staffId, input.ip, config.auth.lockout);
   if (!attempt.allowed) return { ok: false, reason: 'locked', staffId };
   const account = STAFF_ID_PATTERN.test(staffId) ? await findStaffRecord(store, staffId) : null;
   let ok = false;

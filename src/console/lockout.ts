@@ -32,19 +32,23 @@ const PREFIX = 'kit:console:login:';
 
 const counterKey = (kind: 'account' | 'ip', value: string): string => `${PREFIX}attempts:${kind}:${value}`;
 
-/** Count a login attempt on the account's and the IP's counters, before the password is checked. */
+/**
+ * Count a login attempt on the account's and the IP's counters, before the password is checked.
+ * Without a known IP (`null`) only the account counts: one shared "unknown" counter would let junk
+ * logins lock everybody out. Configure `clientIp` behind a proxy so the per-IP limit applies.
+ */
 export async function countLoginAttempt(
   store: CashCodeStore,
   staffId: string,
-  ip: string,
+  ip: string | null,
   policy: LockoutPolicy,
 ): Promise<LoginAttempt> {
   const [account, address] = await Promise.all([
     store.hit(counterKey('account', staffId), policy.perAccount, policy.windowMs),
-    store.hit(counterKey('ip', ip), policy.perIp, policy.windowMs),
+    ip === null ? null : store.hit(counterKey('ip', ip), policy.perIp, policy.windowMs),
   ]);
-  const allowed = account.allowed && address.allowed;
-  const exhausted = account.count >= policy.perAccount || address.count >= policy.perIp;
+  const allowed = account.allowed && (address?.allowed ?? true);
+  const exhausted = account.count >= policy.perAccount || (address !== null && address.count >= policy.perIp);
   return { allowed, exhausted: allowed && exhausted };
 }
 

@@ -69,7 +69,10 @@ export interface SupportConsoleOptions {
   maxUploadBytes?: number;
   /** Re-sending share links: how long a new link lives and how it reaches the buyer (your mailer). */
   shareLinks?: { ttlMs?: number; send(delivery: ShareLinkDelivery): Promise<void> };
-  /** The client IP when the adapter does not pass `ctx.ip` (behind a proxy: read your trusted header). */
+  /**
+   * The client IP when the adapter does not pass `ctx.ip` (behind a proxy: read your trusted header).
+   * Without any IP the login lockout counts per account only: configure it behind a proxy.
+   */
   clientIp?: (request: Request) => string | null | undefined;
   /** Called with unexpected errors (the page shows a generic message). */
   onError?: (error: unknown) => void;

@@ -238,6 +238,25 @@ describe('support console', () => {
       expect(statuses.filter((status) => status === 303)).toHaveLength(0);
     });
 
+    it('without a known client IP, counts only per account, so junk logins do not lock everybody out', async () => {
+      const anonymous = (staffId: string, password: string): Promise<Response> =>
+        world.handler(
+          new Request('http://127.0.0.1:4400/support/login', {
+            method: 'POST',
+            headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ staffId, password }),
+          }),
+        );
+      // perIp is 10 in the test world: 12 junk logins on other accounts would have filled a shared IP counter.
+      for (let attempt = 0; attempt < 12; attempt++) {
+        expect((await anonymous(`junk${attempt}`, 'some password 1')).status).toBe(401);
+      }
+      expect((await anonymous(OPERATOR.id, OPERATOR.password)).status).toBe(303);
+      for (let attempt = 0; attempt < 2; attempt++) expect((await anonymous(VIEWER.id, 'wrong')).status).toBe(401);
+      expect((await anonymous(VIEWER.id, 'wrong')).status).toBe(429);
+      expect((await anonymous(VIEWER.id, VIEWER.password)).status).toBe(429);
+    });
+
     it('locks an IP that tries many accounts', async () => {
       const guesser = agent(world.handler, '10.4.4.4');
       const statuses: number[] = [];
