@@ -1,12 +1,13 @@
 /**
  * Who is asking: the merchant's own sign-in (`auth.authorize`) first, else the built-in session
  * cookie; and the built-in login with lockout. Every request re-reads the account, so disabling it
- * ends its sessions at once.
+ * ends its sessions at once, and for good: sessions opened before the last disable (or password
+ * change) stay dead after the account is enabled again.
  */
 import type { CashCodeStore } from '../storage/contract.js';
 import { encodeBase64url } from '../voucher/_internal/base64url.js';
 import { type CookieScope, cookie, readCookie } from './http.js';
-import { clearLoginFailures, isLockedOut, recordLoginFailure } from './lockout.js';
+import { clearLoginFailures, countLoginAttempt } from './lockout.js';
 import { type ConsoleConfig, isAuthorizedStaff } from './options.js';
 import { burnPasswordCheck, verifyStaffPassword } from './passwords.js';
 import type { StaffRole } from './roles.js';
@@ -64,7 +65,8 @@ export async function identify(
     return null;
   }
   const account = await findStaffRecord(config.store, session.staffId);
-  if (account === null || account.disabled) {
+  const revoked = account?.sessionsValidAfter ?? null;
+  if (account === null || account.disabled || (revoked !== null && !(session.createdAt > revoked))) {
     await revokeSession(config.store, session.id);
     cookies.push(cookie(SESSION_COOKIE, '', scope, 0));
     return null;
@@ -78,8 +80,9 @@ export type LoginOutcome =
   | { ok: false; reason: 'wrong' | 'locked'; staffId: string };
 
 /**
- * Check a login. Locked accounts and IPs are refused before the password is checked; unknown ids
- * cost the same PBKDF2 time as known ones; every failure counts toward the lockout.
+ * Check a login. The attempt is counted on the account's and the IP's lockout counters before the
+ * password is checked, so parallel guesses cannot outrun the limit; refused attempts cost no
+ * password check at all. Unknown ids cost the same PBKDF2 time as known ones.
  */
 export async function attemptLogin(
   config: ConsoleConfig,
@@ -89,16 +92,13 @@ export async function attemptLogin(
 ): Promise<LoginOutcome> {
   const store: CashCodeStore = config.store;
   const staffId = input.staffId.trim().toLowerCase().slice(0, 64);
-  const ip = input.ip ?? 'unknown';
-  if (await isLockedOut(store, staffId, ip)) return { ok: false, reason: 'locked', staffId };
+  const attempt = await countLoginAttempt(store, staffId, input.ip, config.auth.lockout);
+  if (!attempt.allowed) return { ok: false, reason: 'locked', staffId };
   const account = STAFF_ID_PATTERN.test(staffId) ? await findStaffRecord(store, staffId) : null;
   let ok = false;
   if (account === null) await burnPasswordCheck(input.password, config.auth.passwordIterations);
   else ok = (await verifyStaffPassword(input.password, account.passwordHash)) && !account.disabled;
-  if (!ok) {
-    const locked = await recordLoginFailure(store, staffId, ip, config.auth.lockout, now);
-    return { ok: false, reason: locked ? 'locked' : 'wrong', staffId };
-  }
+  if (!ok) return { ok: false, reason: attempt.exhausted ? 'locked' : 'wrong', staffId };
   await clearLoginFailures(store, staffId);
   const opened = await openSession(store, staffId, { ttlMs: config.auth.sessionTtlMs, now });
   const maxAge = Math.floor(config.auth.sessionTtlMs / 1000);

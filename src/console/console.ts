@@ -63,7 +63,12 @@ function route(method: string, path: string): Route | null {
   if (method === 'POST' && path === '/logout') return { action: null, form: true, run: logout };
   const match = /^\/codes\/([^/]+)(?:\/(live|bundle|cancel|resolve|share))?$/.exec(path);
   if (!match) return null;
-  const id = decodeURIComponent(match[1] as string);
+  let id: string;
+  try {
+    id = decodeURIComponent(match[1] as string);
+  } catch {
+    return null; // a broken %-escape names no code: 404, not a server error
+  }
   const sub = match[2];
   if (get && sub === undefined)
     return codeRoute('code.lookup', (exchange, code) => showCode(exchange, code), false, id);
@@ -148,7 +153,8 @@ export function createSupportConsole(options: SupportConsoleOptions): SupportCon
       return await serve(exchange);
     } catch (error) {
       if (isPagoEfectivoKitError(error, 'validation_failed')) {
-        return errorPage(exchange, 400, exchange.tr.t('badRequest', { reason: error.message }));
+        // A fixed reason: the error's message names internals (store methods, cursor formats).
+        return errorPage(exchange, 400, exchange.tr.t('invalidRequest'));
       }
       config.onError(error);
       return errorPage(exchange, 500, exchange.tr.t('serverError'));

@@ -1,7 +1,7 @@
 /** One request being answered: its path below the mount point, language, identity, cookies and audit. */
 import { type AuditEntry, appendAudit } from './audit.js';
 import type { Identity } from './auth.js';
-import { type CookieScope, cookie, htmlResponse, isLoopback, readCookie } from './http.js';
+import { type CookieScope, cookie, htmlResponse, isPlainLoopback, readCookie } from './http.js';
 import { type ConsoleLocale, isConsoleLocale, type Translator, translator } from './i18n/index.js';
 import type { ConsoleConfig } from './options.js';
 import type { PageContext } from './pages/layout.js';
@@ -48,7 +48,7 @@ export function startExchange(config: ConsoleConfig, request: Request, ip: strin
   const { base } = config;
   if (base !== '' && url.pathname !== base && !url.pathname.startsWith(`${base}/`)) return null;
   const path = url.pathname.slice(base.length) || '/';
-  const scope: CookieScope = { path: base || '/', secure: config.auth.secureCookie ?? !isLoopback(request) };
+  const scope: CookieScope = { path: base || '/', secure: config.auth.secureCookie ?? !isPlainLoopback(request) };
   const cookies: string[] = [];
   const query = url.searchParams;
   return {

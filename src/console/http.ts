@@ -48,7 +48,7 @@ export function readCookie(request: Request, name: string): string | null {
   return null;
 }
 
-/** Cookie attributes of the console: HttpOnly, SameSite=Strict, scoped to the mount path, Secure off localhost. */
+/** Cookie attributes of the console: HttpOnly, SameSite=Strict, scoped to the mount path, Secure unless plain-http loopback. */
 export interface CookieScope {
   path: string;
   secure: boolean;
@@ -59,11 +59,22 @@ export function cookie(name: string, value: string, scope: CookieScope, maxAgeSe
   return `${name}=${value}; Path=${scope.path}; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${scope.secure ? '; Secure' : ''}`;
 }
 
-/** Whether the request reached us as `localhost` / a loopback address (cookies may then go without Secure). */
-export function isLoopback(request: Request): boolean {
-  const host = request.headers.get('host') ?? new URL(request.url).host;
-  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  return name === 'localhost' || name === '::1' || /^127(?:\.\d{1,3}){3}$/.test(name);
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Whether the browser talks to us over plain http on a loopback host, the only case a cookie may go
+ * without Secure. Judged from the `Origin` the browser sent (or, without one, the request URL), never
+ * from `Host`: a TLS proxy in front of the console often forwards to `127.0.0.1` with that Host.
+ */
+export function isPlainLoopback(request: Request): boolean {
+  const origin = request.headers.get('origin');
+  let url: URL;
+  try {
+    url = new URL(origin !== null && origin !== 'null' ? origin : request.url);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
 }
 
 /** Why a body could not be read. */

@@ -1,16 +1,17 @@
 /**
- * Login lockout. Every failed login counts one hit on the account's and on the client IP's counter
- * (the store's atomic fixed-window `hit`, shared by every instance); at the limit a lock marker is
- * written until the window ends. Locked logins are refused before the password is even checked, so
- * the right password does not help a guesser during the lock either.
+ * Login lockout. Every login attempt first counts one hit on the account's and on the client IP's
+ * counter (the store's atomic fixed-window `hit`, shared by every instance) and only an attempt both
+ * counters allow gets its password checked. Counting before checking is what makes the limit hold
+ * under parallel guesses: N concurrent requests cannot all pass a "not locked yet" read. Once a
+ * counter is full, logins are refused until its window ends, the right password included.
  */
 import type { CashCodeStore } from '../storage/contract.js';
 
 /** Lockout limits. */
 export interface LockoutPolicy {
-  /** Failed logins of one account allowed per window (default 5). */
+  /** Login attempts of one account allowed per window (default 5); a successful login resets it. */
   perAccount: number;
-  /** Failed logins from one IP allowed per window (default 20). */
+  /** Login attempts from one IP allowed per window (default 20), successful ones included. */
   perIp: number;
   /** The window and lock length in ms (default 15 minutes). */
   windowMs: number;
@@ -19,52 +20,39 @@ export interface LockoutPolicy {
 /** The default {@link LockoutPolicy}. */
 export const DEFAULT_LOCKOUT: LockoutPolicy = { perAccount: 5, perIp: 20, windowMs: 15 * 60_000 };
 
+/** The answer of {@link countLoginAttempt}. */
+export interface LoginAttempt {
+  /** Whether the password may be checked (both counters had room). */
+  allowed: boolean;
+  /** Whether this attempt used the last room of a counter: a failure now means "locked". */
+  exhausted: boolean;
+}
+
 const PREFIX = 'kit:console:login:';
 
-function keys(kind: 'account' | 'ip', value: string): { counter: string; lock: string } {
-  return { counter: `${PREFIX}failures:${kind}:${value}`, lock: `${PREFIX}locked:${kind}:${value}` };
-}
+const counterKey = (kind: 'account' | 'ip', value: string): string => `${PREFIX}attempts:${kind}:${value}`;
 
-/** Whether logins for this account or from this IP are locked right now. */
-export async function isLockedOut(store: CashCodeStore, staffId: string, ip: string): Promise<boolean> {
-  const [account, address] = await Promise.all([
-    store.getValue(keys('account', staffId).lock),
-    store.getValue(keys('ip', ip).lock),
-  ]);
-  return account !== null || address !== null;
-}
-
-async function count(
-  store: CashCodeStore,
-  kind: 'account' | 'ip',
-  value: string,
-  limit: number,
-  policy: LockoutPolicy,
-  now: Date,
-): Promise<boolean> {
-  const { counter, lock } = keys(kind, value);
-  const hit = await store.hit(counter, limit, policy.windowMs);
-  if (hit.allowed && hit.count < limit) return false;
-  await store.putValue(lock, '1', Math.max(1, hit.resetAt.getTime() - now.getTime()));
-  return true;
-}
-
-/** Count a failed login; resolves `true` when this failure locked the account or the IP. */
-export async function recordLoginFailure(
+/**
+ * Count a login attempt on the account's and the IP's counters, before the password is checked.
+ * Without a known IP (`null`) only the account counts: one shared "unknown" counter would let junk
+ * logins lock everybody out. Configure `clientIp` behind a proxy so the per-IP limit applies.
+ */
+export async function countLoginAttempt(
   store: CashCodeStore,
   staffId: string,
-  ip: string,
+  ip: string | null,
   policy: LockoutPolicy,
-  now: Date,
-): Promise<boolean> {
+): Promise<LoginAttempt> {
   const [account, address] = await Promise.all([
-    count(store, 'account', staffId, policy.perAccount, policy, now),
-    count(store, 'ip', ip, policy.perIp, policy, now),
+    store.hit(counterKey('account', staffId), policy.perAccount, policy.windowMs),
+    ip === null ? null : store.hit(counterKey('ip', ip), policy.perIp, policy.windowMs),
   ]);
-  return account || address;
+  const allowed = account.allowed && (address?.allowed ?? true);
+  const exhausted = account.count >= policy.perAccount || (address !== null && address.count >= policy.perIp);
+  return { allowed, exhausted: allowed && exhausted };
 }
 
-/** Forget an account's failures after a successful login (the IP's count stays: it may be guessing others). */
+/** Forget an account's attempts after a successful login (the IP's count stays: it may be guessing others). */
 export async function clearLoginFailures(store: CashCodeStore, staffId: string): Promise<void> {
-  await store.deleteKey(keys('account', staffId).counter);
+  await store.deleteKey(counterKey('account', staffId));
 }

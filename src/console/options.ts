@@ -26,9 +26,9 @@ export interface SupportConsoleAuth {
   builtInAccounts?: boolean;
   /** Absolute session lifetime in ms (default 8 h). */
   sessionTtlMs?: number;
-  /** Failed logins before a lock (per account, per IP) and the window (defaults 5, 20, 15 minutes). */
+  /** Login attempts allowed per window (per account, per IP) and the window (defaults 5, 20, 15 minutes). */
   lockout?: Partial<LockoutPolicy>;
-  /** Mark cookies `Secure`. Default: on, except for requests to `localhost` / `127.0.0.1` over plain HTTP. */
+  /** Mark cookies `Secure`. Default: on, except when the request's `Origin` (else its URL) is plain http on `localhost`, `127.0.0.1` or `[::1]`. */
   secureCookie?: boolean;
   /** Extra origins whose forms are accepted (a TLS proxy whose public origin differs from the `Host`). */
   allowedOrigins?: readonly string[];
@@ -69,7 +69,10 @@ export interface SupportConsoleOptions {
   maxUploadBytes?: number;
   /** Re-sending share links: how long a new link lives and how it reaches the buyer (your mailer). */
   shareLinks?: { ttlMs?: number; send(delivery: ShareLinkDelivery): Promise<void> };
-  /** The client IP when the adapter does not pass `ctx.ip` (behind a proxy: read your trusted header). */
+  /**
+   * The client IP when the adapter does not pass `ctx.ip` (behind a proxy: read your trusted header).
+   * Without any IP the login lockout counts per account only: configure it behind a proxy.
+   */
   clientIp?: (request: Request) => string | null | undefined;
   /** Called with unexpected errors (the page shows a generic message). */
   onError?: (error: unknown) => void;

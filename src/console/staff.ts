@@ -34,6 +34,11 @@ export interface StaffAccount {
 /** An account with its password hash, for the login check only. */
 export interface StaffRecord extends StaffAccount {
   passwordHash: string;
+  /**
+   * Sessions opened at or before this instant are dead: set by every disable and password change, so
+   * a later enable does not bring an old (maybe stolen) cookie back to life.
+   */
+  sessionsValidAfter: Date | null;
 }
 
 /** Input of {@link addStaffAccount}. */
@@ -88,14 +93,18 @@ function foldAccounts(entries: readonly LifecycleEntry[]): Map<string, StaffReco
         createdAt: entry.at,
         updatedAt: entry.at,
         passwordHash: data.passwordHash,
+        sessionsValidAfter: null,
       });
       continue;
     }
     if (!existing) continue;
-    if (data.change === 'staff.disabled') existing.disabled = true;
-    else if (data.change === 'staff.enabled') existing.disabled = false;
+    if (data.change === 'staff.disabled') {
+      existing.disabled = true;
+      existing.sessionsValidAfter = entry.at;
+    } else if (data.change === 'staff.enabled') existing.disabled = false;
     else if (data.change === 'staff.password' && typeof data.passwordHash === 'string') {
       existing.passwordHash = data.passwordHash;
+      existing.sessionsValidAfter = entry.at;
     } else continue;
     existing.updatedAt = entry.at;
   }
@@ -103,7 +112,7 @@ function foldAccounts(entries: readonly LifecycleEntry[]): Map<string, StaffReco
 }
 
 function publicView(record: StaffRecord): StaffAccount {
-  const { passwordHash: _hash, ...account } = record;
+  const { passwordHash: _hash, sessionsValidAfter: _after, ...account } = record;
   return account;
 }
 
@@ -180,7 +189,8 @@ async function change(
 }
 
 /**
- * Disable an account: its sessions stop working at their next request (every request re-reads the account).
+ * Disable an account: its sessions stop working at their next request (every request re-reads the
+ * account) and stay dead after a later enable.
  * @throws {GuardError} `staff_account_not_found`.
  */
 export function disableStaffAccount(

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { csrfTokenValid, originAllowed } from '../../src/console/csrf.js';
-import { clearLoginFailures, isLockedOut, recordLoginFailure } from '../../src/console/lockout.js';
+import { clearLoginFailures, countLoginAttempt } from '../../src/console/lockout.js';
 import { hashStaffPassword, verifyStaffPassword } from '../../src/console/passwords.js';
 import { CONSOLE_PERMISSIONS, canPerform } from '../../src/console/roles.js';
 import { openSession, readSession, revokeSession } from '../../src/console/sessions.js';
@@ -149,25 +149,31 @@ describe('staff sessions', () => {
 
 describe('login lockout', () => {
   const policy = { perAccount: 3, perIp: 5, windowMs: 60_000 };
-  const now = new Date();
 
-  it('locks an account after its limit of failures, for every IP', async () => {
+  it('allows an account its limit of attempts, for every IP together, then refuses', async () => {
     const store = memoryStore();
-    expect(await recordLoginFailure(store, 'ana', '10.0.0.1', policy, now)).toBe(false);
-    expect(await recordLoginFailure(store, 'ana', '10.0.0.2', policy, now)).toBe(false);
-    expect(await isLockedOut(store, 'ana', '10.0.0.3')).toBe(false);
-    expect(await recordLoginFailure(store, 'ana', '10.0.0.3', policy, now)).toBe(true);
-    expect(await isLockedOut(store, 'ana', '10.0.0.9')).toBe(true);
-    expect(await isLockedOut(store, 'beto', '10.0.0.9')).toBe(false);
+    expect(await countLoginAttempt(store, 'ana', '10.0.0.1', policy)).toEqual({ allowed: true, exhausted: false });
+    expect(await countLoginAttempt(store, 'ana', '10.0.0.2', policy)).toEqual({ allowed: true, exhausted: false });
+    expect(await countLoginAttempt(store, 'ana', '10.0.0.3', policy)).toEqual({ allowed: true, exhausted: true });
+    expect(await countLoginAttempt(store, 'ana', '10.0.0.9', policy)).toEqual({ allowed: false, exhausted: false });
+    expect((await countLoginAttempt(store, 'beto', '10.0.0.9', policy)).allowed).toBe(true);
   });
 
-  it('locks an IP that guesses across accounts, and a success clears only the account count', async () => {
+  it('never allows more than the limit when attempts race', async () => {
     const store = memoryStore();
-    for (const id of ['a', 'b', 'c', 'd']) await recordLoginFailure(store, id, '10.9.9.9', policy, now);
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => countLoginAttempt(store, 'ana', `10.0.1.${index}`, policy)),
+    );
+    expect(answers.filter((answer) => answer.allowed)).toHaveLength(3);
+  });
+
+  it('limits an IP that guesses across accounts, and a success clears only the account count', async () => {
+    const store = memoryStore();
+    for (const id of ['a', 'b', 'c', 'd']) await countLoginAttempt(store, id, '10.9.9.9', policy);
     await clearLoginFailures(store, 'a');
-    expect(await recordLoginFailure(store, 'e', '10.9.9.9', policy, now)).toBe(true);
-    expect(await isLockedOut(store, 'z', '10.9.9.9')).toBe(true);
-    expect(await isLockedOut(store, 'z', '10.9.9.8')).toBe(false);
+    expect(await countLoginAttempt(store, 'e', '10.9.9.9', policy)).toEqual({ allowed: true, exhausted: true });
+    expect((await countLoginAttempt(store, 'z', '10.9.9.9', policy)).allowed).toBe(false);
+    expect((await countLoginAttempt(store, 'z', '10.9.9.8', policy)).allowed).toBe(true);
   });
 });
 

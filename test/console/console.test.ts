@@ -4,7 +4,12 @@
  * operator actions, the audit log, locales and the security headers.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createSupportConsole, disableStaffAccount, readAuditLog } from '../../src/console/index.js';
+import {
+  createSupportConsole,
+  disableStaffAccount,
+  enableStaffAccount,
+  readAuditLog,
+} from '../../src/console/index.js';
 import { isPagoEfectivoKitError } from '../../src/errors.js';
 import { renderVoucher } from '../../src/voucher/index.js';
 import { agent, type ConsoleWorld, consoleWorld, OPERATOR, ORIGIN, VIEWER } from './_world.js';
@@ -58,6 +63,40 @@ describe('support console', () => {
       expect((await visitor.get('/elsewhere')).status).toBe(404);
     });
 
+    it('answers 404 for broken code escapes and inherited asset names, and 413 for an oversized login', async () => {
+      const visitor = agent(world.handler);
+      for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+        const response = await visitor.get(`/support/assets/${name}`);
+        expect(response.status).toBe(404);
+        expect(response.headers.get('content-type')).toContain('text/html');
+      }
+      const huge = await visitor.post('/support/login', { staffId: OPERATOR.id, password: 'x'.repeat(20 * 1024) });
+      expect(huge.status).toBe(413);
+      expect(await huge.text()).toContain('La solicitud es demasiado grande.');
+      const staff = agent(world.handler);
+      await staff.login(OPERATOR);
+      for (const path of ['/support/codes/%E0%A4%A', '/support/codes/%ZZ', '/support/codes/%E0%A4%A/live']) {
+        expect((await staff.get(path)).status).toBe(404);
+      }
+    });
+
+    it('answers a garbage review cursor with 400 and a fixed translated reason, never the internal message', async () => {
+      const staff = agent(world.handler);
+      await staff.login(OPERATOR);
+      for (const [lang, text] of [
+        ['es-PE', 'La solicitud contiene un valor que no se puede usar'],
+        ['en', 'The request holds a value that cannot be used'],
+        ['zh-CN', '请求包含无法使用的值'],
+      ] as const) {
+        const response = await staff.get(`/support/review?cursor=garbage&lang=${lang}`);
+        expect(response.status).toBe(400);
+        const html = await response.text();
+        expect(html).toContain(text);
+        expect(html).not.toContain('store.listCodes');
+        expect(html).not.toContain('Invalid argument');
+      }
+    });
+
     it('answers with a strict CSP, no framing and no caching', async () => {
       const response = await agent(world.handler).get('/support/login');
       const csp = response.headers.get('content-security-policy') ?? '';
@@ -100,6 +139,26 @@ describe('support console', () => {
       expect(response.headers.getSetCookie().join('\n')).toMatch(/pek_console_session=[^;]+;.*Secure/);
     });
 
+    it('marks the cookie Secure behind a TLS proxy that forwards to 127.0.0.1, and only omits it for plain-http loopback', async () => {
+      const login = async (origin: string): Promise<string> => {
+        const response = await world.handler(
+          new Request('http://127.0.0.1:4400/support/login', {
+            method: 'POST',
+            headers: { host: '127.0.0.1:4400', origin, 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ staffId: OPERATOR.id, password: OPERATOR.password }),
+          }),
+        );
+        expect(response.status).toBe(303);
+        return response.headers.getSetCookie().find((line) => line.startsWith('pek_console_session=')) ?? '';
+      };
+      const handler = world.mount({
+        auth: { passwordIterations: 100_000, allowedOrigins: ['https://support.shop.pe'] },
+      });
+      world.handler = handler;
+      expect(await login('https://support.shop.pe')).toMatch(/; Secure$/);
+      expect(await login('http://127.0.0.1:4400')).not.toMatch(/Secure/);
+    });
+
     it('refuses a forged session cookie', async () => {
       const staff = agent(world.handler);
       await staff.login(OPERATOR);
@@ -139,6 +198,21 @@ describe('support console', () => {
       expect((await staff.login(VIEWER)).status).toBe(401);
     });
 
+    it('keeps the old sessions of a disabled account dead after it is enabled again', async () => {
+      const staff = agent(world.handler);
+      await staff.login(VIEWER);
+      const old = staff.cookies.get('pek_console_session') as string;
+      expect((await staff.get('/support/')).status).toBe(200);
+      await disableStaffAccount(world.store, VIEWER.id);
+      await enableStaffAccount(world.store, VIEWER.id);
+      const replay = agent(world.handler);
+      replay.cookies.set('pek_console_session', old);
+      expect((await replay.get('/support/')).status).toBe(303);
+      const fresh = agent(world.handler);
+      expect((await fresh.login(VIEWER)).status).toBe(303);
+      expect((await fresh.get('/support/')).status).toBe(200);
+    });
+
     it('locks an account after repeated failures, even for the right password, with 429', async () => {
       const guesser = agent(world.handler, '10.2.2.2');
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -149,6 +223,38 @@ describe('support console', () => {
       const locked = await owner.login(OPERATOR);
       expect(locked.status).toBe(429);
       expect(await locked.text()).toContain('bloqueado');
+    });
+
+    it('checks at most the limit of passwords when guesses arrive in parallel', async () => {
+      const guesser = agent(world.handler, '10.6.6.6');
+      const guesses = Array.from({ length: 40 }, (_, index) =>
+        guesser.login({ id: OPERATOR.id, password: index === 30 ? OPERATOR.password : `parallel guess ${index}` }),
+      );
+      const statuses = (await Promise.all(guesses)).map((response) => response.status);
+      // perAccount is 3 in the test world: three guesses were checked (the third says "locked"), the rest refused.
+      expect(statuses.filter((status) => status !== 429)).toHaveLength(2);
+      expect(statuses.filter((status) => status === 401)).toHaveLength(2);
+      expect(statuses[30]).toBe(429);
+      expect(statuses.filter((status) => status === 303)).toHaveLength(0);
+    });
+
+    it('without a known client IP, counts only per account, so junk logins do not lock everybody out', async () => {
+      const anonymous = (staffId: string, password: string): Promise<Response> =>
+        world.handler(
+          new Request('http://127.0.0.1:4400/support/login', {
+            method: 'POST',
+            headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ staffId, password }),
+          }),
+        );
+      // perIp is 10 in the test world: 12 junk logins on other accounts would have filled a shared IP counter.
+      for (let attempt = 0; attempt < 12; attempt++) {
+        expect((await anonymous(`junk${attempt}`, 'some password 1')).status).toBe(401);
+      }
+      expect((await anonymous(OPERATOR.id, OPERATOR.password)).status).toBe(303);
+      for (let attempt = 0; attempt < 2; attempt++) expect((await anonymous(VIEWER.id, 'wrong')).status).toBe(401);
+      expect((await anonymous(VIEWER.id, 'wrong')).status).toBe(429);
+      expect((await anonymous(VIEWER.id, VIEWER.password)).status).toBe(429);
     });
 
     it('locks an IP that tries many accounts', async () => {

@@ -27,6 +27,9 @@ export const en: ConsoleMessages = {
   codeNotFound: 'There is no code with this id in our records.',
   serverError: 'Something failed on the server; the details are in the server log.',
   tooLarge: 'The file is too large: at most {limit}.',
+  requestTooLarge: 'The request is too large.',
+  invalidRequest:
+    'The request holds a value that cannot be used (a search, a link or a page cursor). Go back and try again.',
   badRequest: 'The request could not be read: {reason}',
   lookupTitle: 'Look up a code',
   lookupHint: 'Search by CIP, order id, buyer e-mail or transaction code.',

@@ -28,6 +28,9 @@ export const esPE: ConsoleMessages = {
   codeNotFound: 'No tenemos ningún código con este id.',
   serverError: 'Algo falló en el servidor; el detalle está en el registro del servidor.',
   tooLarge: 'El archivo es demasiado grande: como máximo {limit}.',
+  requestTooLarge: 'La solicitud es demasiado grande.',
+  invalidRequest:
+    'La solicitud contiene un valor que no se puede usar (una búsqueda, un enlace o un cursor de página). Vuelve atrás e inténtalo de nuevo.',
   badRequest: 'No se pudo leer la solicitud: {reason}',
   lookupTitle: 'Buscar un código',
   lookupHint: 'Busca por CIP, número de pedido, correo del comprador o código de transacción.',

@@ -28,6 +28,8 @@ export interface ConsoleMessages {
   codeNotFound: string;
   serverError: string;
   tooLarge: string;
+  requestTooLarge: string;
+  invalidRequest: string;
   badRequest: string;
   lookupTitle: string;
   lookupHint: string;

@@ -27,6 +27,8 @@ export const zhCN: ConsoleMessages = {
   codeNotFound: '我们的记录中没有此编号的付款码。',
   serverError: '服务器出错；详细信息见服务器日志。',
   tooLarge: '文件过大：最多 {limit}。',
+  requestTooLarge: '请求过大。',
+  invalidRequest: '请求包含无法使用的值（搜索词、链接或分页游标）。请返回后重试。',
   badRequest: '无法读取请求：{reason}',
   lookupTitle: '查询付款码',
   lookupHint: '可按 CIP、订单号、买家邮箱或交易码查询。',

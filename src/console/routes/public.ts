@@ -5,13 +5,15 @@ import { audit, type Exchange, page, pageContext } from '../exchange.js';
 import { parseForm, readBody, redirect, respond } from '../http.js';
 import { loginPage } from '../pages/login.js';
 
+const ASSETS = new Map<string, [string, string]>([
+  ['console.css', [CONSOLE_CSS, 'text/css; charset=utf-8']],
+  ['console.js', [CONSOLE_JS, 'text/javascript; charset=utf-8']],
+]);
+
 /** A static asset, or `null` for an unknown name. Assets hold no data, so they may be cached briefly. */
 export function asset(name: string): Response | null {
-  const files: Record<string, [string, string]> = {
-    'console.css': [CONSOLE_CSS, 'text/css; charset=utf-8'],
-    'console.js': [CONSOLE_JS, 'text/javascript; charset=utf-8'],
-  };
-  const file = files[name];
+  // A Map, not an object literal: `__proto__`, `constructor` or `toString` must not name an asset.
+  const file = ASSETS.get(name);
   if (!file) return null;
   return respond(200, file[0], { 'content-type': file[1], 'cache-control': 'public, max-age=300' });
 }
@@ -29,6 +31,9 @@ export async function submitLogin(exchange: Exchange): Promise<Response> {
   const ctx = pageContext(exchange);
   if (!config.auth.builtInAccounts) return page(exchange, 404, loginPage(ctx, null, false));
   const body = await readBody(exchange.request, 8 * 1024);
+  if (body === 'too_large') {
+    return page(exchange, 413, loginPage(ctx, { kind: 'error', text: tr.t('requestTooLarge') }, true));
+  }
   const form = typeof body === 'string' ? null : await parseForm(body, exchange.request.headers.get('content-type'));
   const staffId = form?.get('staffId');
   const password = form?.get('password');

@@ -53,7 +53,7 @@ export async function lookup(exchange: Exchange): Promise<Response> {
     });
   } catch (error) {
     if (isPagoEfectivoKitError(error, 'validation_failed')) {
-      const text = tr.t('badRequest', { reason: error.message });
+      const text = tr.t('invalidRequest');
       return page(exchange, 400, lookupPage(ctx, view, { kind: 'error', text }));
     }
     throw error;
