@@ -8,6 +8,7 @@ import { isPagoEfectivoKitError } from '../errors.js';
 import type { CashCode } from '../model/code.js';
 import type { Currency } from '../money/index.js';
 import type { CashCodeStore } from '../storage/contract.js';
+import { scanVoucherToken } from '../voucher/_internal/raw-token.js';
 import { type VoucherPublicKeys, verifyVoucherToken } from '../voucher/token.js';
 
 /** The three answers a support agent can read to a buyer. */
@@ -55,13 +56,10 @@ function refused(reason: VoucherReason): VoucherCheck {
 
 async function tokenOf(input: { token: string } | { pdf: Uint8Array }): Promise<string | VoucherReason> {
   if ('token' in input) return input.token.trim();
-  const { readVoucherToken } = await import('../voucher/metadata.js');
-  try {
-    return (await readVoucherToken(input.pdf)) ?? 'token_missing';
-  } catch (error) {
-    if (isPagoEfectivoKitError(error, 'token_malformed')) return 'pdf_unreadable';
-    throw error;
-  }
+  // Never a full PDF parse of an upload: it would inflate every stream of a crafted file (see raw-token.ts).
+  const found = scanVoucherToken(input.pdf);
+  if (found === 'not_pdf') return 'pdf_unreadable';
+  return found ?? 'token_missing';
 }
 
 function payability(code: CashCode, expired: boolean): Pick<VoucherCheck, 'verdict' | 'reason'> {
