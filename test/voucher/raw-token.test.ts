@@ -4,7 +4,7 @@
  * compression bomb that is never inflated.
  */
 import { deflateSync } from 'node:zlib';
-import { PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { scanVoucherToken } from '../../src/voucher/_internal/raw-token.js';
 import { readVoucherToken, renderVoucher } from '../../src/voucher/index.js';
@@ -12,11 +12,11 @@ import { CODE, OPTIONS } from './fixtures.js';
 
 const pdf = (body: string) => new TextEncoder().encode(`%PDF-1.7\n${body}\n%%EOF\n`);
 
-async function withInfo(set: (info: ReturnType<PDFDocument['getInfoDict']>) => void, objectStreams = false) {
+async function withInfo(set: (info: PDFDict) => void) {
   const doc = await PDFDocument.create();
   doc.addPage();
-  set(doc.getInfoDict());
-  return doc.save({ useObjectStreams: objectStreams });
+  set(doc.context.lookup(doc.context.trailerInfo.Info, PDFDict));
+  return doc.save({ useObjectStreams: false });
 }
 
 describe('scanVoucherToken', () => {
