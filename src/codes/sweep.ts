@@ -1,6 +1,7 @@
 import { isPagoEfectivoKitError, ValidationError } from '../errors.js';
 import type { CashCode, CodeStatus } from '../model/code.js';
 import type { CipStatus } from '../model/provider.js';
+import { MAX_PURGE_BATCH } from '../storage/_memory/args.js';
 import { log, type ServiceContext } from './_context.js';
 import { commitBatch } from './batch-commit.js';
 import { classify, recordConfirmedPayment } from './confirm.js';
@@ -203,12 +204,12 @@ async function searchDue(
   return { statuses, searched };
 }
 
-/** `purgeLimit`: 0 (off) to 100000, default 1000. */
+/** `purgeLimit`: 0 (off) up to the largest batch a store's `purgeExpired` takes, default 1000. */
 function checkPurgeLimit(value: unknown): number {
   if (value === undefined) return 1000;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > 100_000) {
-    throw new ValidationError('sweepExpired(): purgeLimit must be an integer from 0 (off) to 100000.', [
-      { path: 'purgeLimit', message: `must be an integer from 0 to 100000, got ${String(value)}.` },
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_PURGE_BATCH) {
+    throw new ValidationError(`sweepExpired(): purgeLimit must be an integer from 0 (off) to ${MAX_PURGE_BATCH}.`, [
+      { path: 'purgeLimit', message: `must be an integer from 0 to ${MAX_PURGE_BATCH}, got ${String(value)}.` },
     ]);
   }
   return value;
