@@ -81,7 +81,14 @@ describe('support console in headless Chromium', () => {
         '--disable-quic',
       ],
     });
-  }, 60_000);
+    // A stuck step fails with Playwright's error naming it, well inside the test's own timeout.
+    context.setDefaultTimeout(15_000);
+    context.setDefaultNavigationTimeout(20_000);
+    // Chromium's first page in a new profile costs the most (renderer start, first paint): spend it here.
+    const warmUp = await context.newPage();
+    await warmUp.goto(`${running.url}/support/login`);
+    await warmUp.close();
+  }, 90_000);
 
   afterAll(async () => {
     await context?.close();
