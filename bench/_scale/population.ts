@@ -9,13 +9,22 @@ import type { CodeTemplates } from './fixtures.js';
 // Ids start with a scrambled prefix (a multiplicative hash of `i`), so statuses interleave in id order
 // the way the random ids of a live store do.
 
-/** Of every 1000 stored codes: 600 paid, 300 expired, 99 cancelled and 1 pending (not due). */
-const SLOTS: readonly { status: StoredStatus; below: number }[] = [
+/** Of every 1000 stored final codes: 600 paid, 300 expired and 100 cancelled. */
+const SLOTS: readonly { status: FinalStatus; below: number }[] = [
   { status: 'paid', below: 600 },
   { status: 'expired', below: 900 },
-  { status: 'cancelled', below: 999 },
-  { status: 'pending', below: 1000 },
+  { status: 'cancelled', below: 1000 },
 ];
+
+/**
+ * Every level also holds this many pending codes (not due), numbered from {@link PENDING_BASE}: a live
+ * store's pending codes are the few days of orders awaiting payment, not a share of everything ever
+ * stored, and a fixed count keeps the `['pending']` page a full page at every size (a 0.1 % share gave
+ * the 10k level a 10-row page next to the 100-row pages of the others).
+ */
+export const PENDING_CODES = 1000;
+/** The number of the first pending code (above every final code's number). */
+export const PENDING_BASE = 9_000_000;
 
 /** The statuses of the stored population. */
 export type StoredStatus = 'paid' | 'expired' | 'cancelled' | 'pending';
@@ -23,14 +32,15 @@ export type StoredStatus = 'paid' | 'expired' | 'cancelled' | 'pending';
 export type FinalStatus = Exclude<StoredStatus, 'pending'>;
 export const FINAL_STATUSES: readonly FinalStatus[] = ['paid', 'expired', 'cancelled'];
 
-/** Codes `i` with `i % 1000` in `[from, to)` have this status (what the SQL and Lua seeders test). */
-export function slotRange(status: StoredStatus): { from: number; to: number } {
+/** Final codes `i` with `i % 1000` in `[from, to)` have this status (what the SQL and Lua seeders test). */
+export function slotRange(status: FinalStatus): { from: number; to: number } {
   const index = SLOTS.findIndex((slot) => slot.status === status);
   return { from: index === 0 ? 0 : SLOTS[index - 1]!.below, to: SLOTS[index]!.below };
 }
 
 /** The status of code number `i`. */
 export function statusAt(i: number): StoredStatus {
+  if (i >= PENDING_BASE) return 'pending';
   const slot = i % 1000;
   return SLOTS.find((candidate) => slot < candidate.below)!.status;
 }
@@ -136,9 +146,7 @@ export function fillTemplate(doc: string, runTag: string, i: number): string {
     .replace(MARK.operation, operationAt(i));
 }
 
-/** The numbers in `[from, to)` whose status is pending (seeded with `claimOrder`). */
-export function pendingNumbers(from: number, to: number): number[] {
-  const numbers: number[] = [];
-  for (let i = from; i < to; i += 1) if (statusAt(i) === 'pending') numbers.push(i);
-  return numbers;
+/** The numbers of a level's pending codes (seeded with `claimOrder`), whatever its size. */
+export function pendingNumbers(): number[] {
+  return Array.from({ length: PENDING_CODES }, (_, k) => PENDING_BASE + k);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CashCode, CODE_STATUSES, type CodeStatus } from '../../src/model/code.js';
 import { createCodeTable, type MemoryCodeTable } from '../../src/storage/_memory/codes.js';
-import { createRecords } from '../../src/storage/_memory/records.js';
+import { createRecords, type MemoryRecords } from '../../src/storage/_memory/records.js';
 import { createSortedSet, type IndexMeter } from '../../src/storage/_memory/sorted.js';
 import { sampleCode } from './_fixtures/records.js';
 
@@ -138,5 +138,66 @@ describe('memory store scale (counted index work, no timing)', () => {
     expect(set.countBelow(2_500)).toBe(sorted.filter((value) => value < 2_500).length);
     expect([...set.from(2_500, true)]).toEqual(sorted.filter((value) => value > 2_500));
     expect(set.first()).toBe(sorted[0]);
+  });
+
+  describe('listEvents', () => {
+    /** `count` events: every 50th left pending, every 50th (offset 25) dead, the rest delivered. */
+    function outbox(count: number): { records: MemoryRecords; meter: IndexMeter } {
+      const meter: IndexMeter = { comparisons: 0, visits: 0 };
+      const records = createRecords('memory', meter);
+      const at = new Date(START);
+      const events = Array.from({ length: count }, (_, index) => ({
+        id: `evt${String(index).padStart(7, '0')}`,
+        type: 'code.paid' as const,
+        codeId: `code${String(index).padStart(7, '0')}`,
+        orderId: `order${index}`,
+        cip: String(10_000_000 + index),
+        at,
+        source: 'webhook' as const,
+        data: {},
+      }));
+      records.write({ entries: [], events });
+      for (let claimed = records.claimEvents({ limit: 1000, leaseMs: 60_000, owner: 'w', now: at }); ; ) {
+        const settle = claimed.filter((item) => Number(item.event.id.slice(3)) % 50 !== 0);
+        if (settle.length === 0) break;
+        for (const item of settle) {
+          const dead = Number(item.event.id.slice(3)) % 50 === 25;
+          const outcome = dead
+            ? { delivered: false as const, error: 'refused', nextAttemptAt: at, dead: true }
+            : { delivered: true as const };
+          expect(records.settleEvent({ id: item.event.id, owner: 'w', attempt: 0, outcome })).toBe(true);
+        }
+        claimed = records.claimEvents({ limit: 1000, leaseMs: 60_000, owner: 'w', now: at });
+      }
+      return { records, meter };
+    }
+    const few = outbox(2_000);
+    const many = outbox(40_000);
+    const pages: Array<[string, (records: MemoryRecords) => { events: unknown[]; nextCursor: string | null }]> = [
+      ['dead letters, first page', (r) => r.listEvents({ state: 'dead', limit: 20 })],
+      [
+        'pending events, a page after a cursor',
+        (r) => r.listEvents({ state: 'pending', limit: 20, cursor: 'seq:1000' }),
+      ],
+      ['every event, a middle page', (r) => r.listEvents({ limit: 20, cursor: 'seq:1500' })],
+    ];
+    for (const [name, call] of pages) {
+      it(`${name}: walks the page only, on 20x the events`, () => {
+        const counted = (subject: { records: MemoryRecords; meter: IndexMeter }) => {
+          subject.meter.comparisons = 0;
+          subject.meter.visits = 0;
+          const page = call(subject.records);
+          return { page, work: subject.meter.visits + subject.meter.comparisons, visits: subject.meter.visits };
+        };
+        const small = counted(few);
+        const large = counted(many);
+        expect(large.page.events).toHaveLength(20);
+        expect(large.page.nextCursor).not.toBeNull();
+        // The page and the one look-ahead that says more follow (walked through the metered index).
+        expect(large.visits).toBeGreaterThanOrEqual(20);
+        expect(large.visits).toBeLessThanOrEqual(21);
+        expect(large.work).toBeLessThanOrEqual(2 * small.work + 50);
+      });
+    }
   });
 });

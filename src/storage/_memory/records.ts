@@ -11,6 +11,7 @@ import type {
 } from '../contract.js';
 import { checkClaimEvents, checkSettleEvent, encodeEventCursor, resolveEventFilter } from './args.js';
 import { sliceLogPage } from './log-page.js';
+import { createSortedSet, type IndexMeter, type SortedSet } from './sorted.js';
 
 /**
  * The lifecycle logs and the event outbox of the memory store.
@@ -45,8 +46,11 @@ interface Slot {
 
 const streamOf = (event: CodeEvent): string => (event.codeId === null ? `event:${event.id}` : `code:${event.codeId}`);
 
-/** Create the log and outbox tables; `store` names the store in log cursors. */
-export function createRecords(store = 'memory'): MemoryRecords {
+/**
+ * Create the log and outbox tables; `store` names the store in log cursors. `meter`, when given,
+ * counts the work of the outbox's ordered indexes.
+ */
+export function createRecords(store = 'memory', meter?: IndexMeter): MemoryRecords {
   const logs = new Map<string, LifecycleEntry[]>();
   const entryIds = new Map<string, Set<string>>();
   let logEntries = 0;
@@ -57,6 +61,16 @@ export function createRecords(store = 'memory'): MemoryRecords {
   const pending = new Map<string, Slot>();
   const streams = new Map<string, string[]>();
   const counts = { pending: 0, delivered: 0, dead: 0 };
+  // Seqs of every event and of each state's, ordered: a `listEvents` page (resumed from its cursor,
+  // filtered by state or not) walks only the events it returns, never the outbox before them.
+  const bySeq = new Map<number, Slot>();
+  const bySeqOrder = (a: number, b: number): number => a - b;
+  const allSeqs = createSortedSet<number>(bySeqOrder, meter);
+  const stateSeqs: Record<OutboxEvent['state'], SortedSet<number>> = {
+    pending: createSortedSet<number>(bySeqOrder, meter),
+    delivered: createSortedSet<number>(bySeqOrder, meter),
+    dead: createSortedSet<number>(bySeqOrder, meter),
+  };
   let seq = 0;
 
   function leavePending(slot: Slot): void {
@@ -92,8 +106,10 @@ export function createRecords(store = 'memory'): MemoryRecords {
 
   function setState(slot: Slot, state: OutboxEvent['state']): void {
     counts[slot.record.state] -= 1;
+    stateSeqs[slot.record.state].delete(slot.seq);
     slot.record.state = state;
     counts[state] += 1;
+    stateSeqs[state].add(slot.seq);
   }
 
   const copy = (slot: Slot): OutboxEvent => structuredClone(slot.record);
@@ -127,6 +143,9 @@ export function createRecords(store = 'memory'): MemoryRecords {
           leaseUntil: 0,
         };
         events.set(event.id, slot);
+        bySeq.set(seq, slot);
+        allSeqs.add(seq);
+        stateSeqs.pending.add(seq);
         if (event.codeId !== null) {
           const mine = byCode.get(event.codeId);
           if (mine === undefined) byCode.set(event.codeId, new Set([event.id]));
@@ -155,6 +174,9 @@ export function createRecords(store = 'memory'): MemoryRecords {
         const slot = events.get(id);
         if (slot === undefined || slot.record.state !== 'delivered') continue;
         events.delete(id);
+        bySeq.delete(slot.seq);
+        allSeqs.delete(slot.seq);
+        stateSeqs.delivered.delete(slot.seq);
         mine!.delete(id);
         counts.delivered -= 1;
         dropped += 1;
@@ -213,7 +235,13 @@ export function createRecords(store = 'memory'): MemoryRecords {
       const page: OutboxEvent[] = [];
       let last = 0;
       let more = false;
-      const slots = codeId === null ? events.values() : [...(byCode.get(codeId) ?? [])].map((id) => events.get(id)!);
+      // One code's events are few: walk them. Otherwise walk the ordered seqs from the cursor on.
+      const slots: Iterable<Slot> =
+        codeId !== null
+          ? [...(byCode.get(codeId) ?? [])].map((id) => events.get(id)!)
+          : (function* () {
+              for (const at of (state === null ? allSeqs : stateSeqs[state]).from(afterSeq, true)) yield bySeq.get(at)!;
+            })();
       for (const slot of slots) {
         if (afterSeq !== null && slot.seq <= afterSeq) continue;
         if (state !== null && slot.record.state !== state) continue;
