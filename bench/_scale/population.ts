@@ -6,8 +6,11 @@ import type { CodeTemplates } from './fixtures.js';
 // template code of its status with its own id, order, CIP (and operation number when paid); every
 // other field is the template's. Ids, orders and CIPs follow formulas simple enough to evaluate inside
 // SQL and Lua, so the seeders can generate a million rows in the database instead of sending them.
-// Ids start with a scrambled prefix (a multiplicative hash of `i`), so statuses interleave in id order
-// the way the random ids of a live store do.
+// Ids start with the number's block of 1000 and then a scrambled part (a multiplicative hash of `i`):
+// inside every block the statuses interleave in id order the way the random ids of a live store do,
+// and the blocks follow each other in id order, so a seeder that writes blocks in turn fills a
+// database's primary key nearly in order (fully random ids made MariaDB's 1M level, which outgrows
+// its default 128 MB buffer pool, take seven minutes to seed instead of under one).
 
 /** Of every 1000 stored final codes: 600 paid, 300 expired and 100 cancelled. */
 const SLOTS: readonly { status: FinalStatus; below: number }[] = [
@@ -45,13 +48,18 @@ export function statusAt(i: number): StoredStatus {
   return SLOTS.find((candidate) => slot < candidate.below)!.status;
 }
 
-/** Knuth's multiplicative hash: a bijection of 32-bit numbers; `i * 2654435761` stays below 2^53. */
+/** Knuth's multiplicative hash, applied to the low 16 bits: `(i % 65536) * 2654435761` stays below 2^53. */
 export const HASH_MULTIPLIER = 2_654_435_761;
 
-/** The id of code number `i`: `pc_<8 hex digits of its hash>_<i, 7 digits>` (19 characters). */
+/** The block of code number `i` (the high 16 bits of its id prefix). */
+export const blockOf = (i: number): number => Math.floor(i / 1000);
+/** The scrambled part of code number `i` (the low 16 bits of its id prefix). */
+export const scrambleOf = (i: number): number => ((i % 65_536) * HASH_MULTIPLIER) % 65_536;
+
+/** The id of code number `i`: `pc_<block, 4 hex digits><scramble, 4 hex digits>_<i, 7 digits>` (19 characters). */
 export function codeIdAt(i: number): string {
-  const hash = (i * HASH_MULTIPLIER) % 4_294_967_296;
-  return `pc_${hash.toString(16).padStart(8, '0')}_${String(i).padStart(7, '0')}`;
+  const hex4 = (value: number): string => value.toString(16).padStart(4, '0');
+  return `pc_${hex4(blockOf(i))}${hex4(scrambleOf(i))}_${String(i).padStart(7, '0')}`;
 }
 
 /** The order id of code number `i`: `<runTag>-<i>`. */

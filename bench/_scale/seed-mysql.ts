@@ -21,7 +21,7 @@ const digits = (name: string): string =>
 
 /** The id, order and CIP formulas of population.ts, in MySQL, for the numbers `[? , ?)` of one block. */
 const NUMBERED = `
-  SELECT i, CONCAT('pc_', LPAD(LOWER(HEX((i * ${HASH_MULTIPLIER}) % 4294967296)), 8, '0'), '_', LPAD(i, 7, '0')) AS id,
+  SELECT i, CONCAT('pc_', LPAD(LOWER(HEX((i DIV 1000) * 65536 + ((i % 65536) * ${HASH_MULTIPLIER}) % 65536)), 8, '0'), '_', LPAD(i, 7, '0')) AS id,
     CONCAT(?, '-', i) AS order_id, CAST(10000000000 + i AS CHAR) AS cip
   FROM (SELECT ? + a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d AS i
         FROM ${digits('a')}, ${digits('b')}, ${digits('c')}, ${digits('e')}, ${digits('f')}) numbers

@@ -22,7 +22,7 @@ export function postgresSeeder(pool: pg.Pool, prefix: string): PostgresSeeder {
   // The id, order and CIP formulas of population.ts; the pointer rows come from the inserted codes.
   const generate = `
     WITH numbered AS (
-      SELECT i, 'pc_' || lpad(to_hex((i * ${HASH_MULTIPLIER}) % 4294967296), 8, '0') || '_' || lpad(i::text, 7, '0') AS id,
+      SELECT i, 'pc_' || lpad(to_hex((i / 1000) * 65536 + ((i % 65536) * ${HASH_MULTIPLIER}) % 65536), 8, '0') || '_' || lpad(i::text, 7, '0') AS id,
         $3::text || '-' || i AS order_id, (10000000000 + i)::text AS cip
       FROM generate_series($1::bigint, $2::bigint - 1) AS i
       WHERE i % 1000 >= $4 AND i % 1000 < $5

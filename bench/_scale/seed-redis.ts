@@ -22,8 +22,7 @@ end
 for i = from, to - 1 do
   local slot = i % 1000
   if slot >= lo and slot < hi then
-    local hash = (i * ${HASH_MULTIPLIER}) % 4294967296
-    local id = string.format('pc_%04x%04x_%07d', math.floor(hash / 65536), hash % 65536, i)
+    local id = string.format('pc_%04x%04x_%07d', math.floor(i / 1000), ((i % 65536) * ${HASH_MULTIPLIER}) % 65536, i)
     local order = tag .. '-' .. string.format('%d', i)
     local cip = string.format('%d', 10000000000 + i)
     local text = put(put(put(doc, '${MARK.id}', id), '${MARK.order}', order), '${MARK.cip}', cip)

@@ -14,7 +14,7 @@ const NUMBERED = `
   WITH RECURSIVE seq(i) AS (SELECT CAST(@from AS INTEGER) UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < @to),
   numbered AS (
     SELECT i,
-      'pc_' || printf('%08x', (i * ${HASH_MULTIPLIER}) % 4294967296) || '_' || printf('%07d', i) AS id,
+      'pc_' || printf('%08x', (i / 1000) * 65536 + ((i % 65536) * ${HASH_MULTIPLIER}) % 65536) || '_' || printf('%07d', i) AS id,
       @tag || '-' || i AS order_id, CAST(10000000000 + i AS TEXT) AS cip
     FROM seq WHERE i % 1000 >= @lo AND i % 1000 < @hi
   )`;
