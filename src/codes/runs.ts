@@ -59,3 +59,104 @@ export async function readJobRun(store: CashCodeStore, job: RecordedJob): Promis
     return null;
   }
 }
+
+/** One finding of a job's last run, as {@link recordJobFindings} keeps it (plain, secret-free fields). */
+export interface RecordedFinding {
+  /** The item kind (`payment_flagged`, `missing_from_settlement`, …). */
+  kind: string;
+  severity: 'warning' | 'critical';
+  cip: string | null;
+  codeId: string | null;
+  orderId: string | null;
+  /** The settlement file's line, or `null`. */
+  line: number | null;
+  /** What the run did or what to do (`payment_applied`, `investigate`, …). */
+  action: string;
+  message: string;
+}
+
+/** The most urgent findings of a job's last run. */
+export interface RecordedFindings {
+  job: RecordedJob;
+  at: Date;
+  /** Every finding of the run, kept here or not. */
+  total: number;
+  /** The most urgent ones (the report's `urgent`), critical first. */
+  items: RecordedFinding[];
+}
+
+/** The store key of a job's last findings (one value, overwritten by every run). */
+export function jobFindingsKey(job: RecordedJob): string {
+  return `kit:ops:last-findings:${job}`;
+}
+
+// Fields are cut to these lengths so the record stays small whatever a settlement file held.
+const FIELD_MAX = 64;
+const MESSAGE_MAX = 400;
+const cut = (value: string | null, max: number): string | null => (value === null ? null : value.slice(0, max));
+
+/**
+ * Record the most urgent findings of a job's run next to its {@link recordJobRun} record, for the
+ * support console. Never throws, like {@link recordJobRun}.
+ */
+export async function recordJobFindings(store: CashCodeStore, findings: RecordedFindings): Promise<void> {
+  const items = findings.items.map((item) => ({
+    kind: cut(item.kind, FIELD_MAX),
+    severity: item.severity,
+    cip: cut(item.cip, FIELD_MAX),
+    codeId: cut(item.codeId, FIELD_MAX),
+    orderId: cut(item.orderId, FIELD_MAX),
+    line: item.line,
+    action: cut(item.action, FIELD_MAX),
+    message: cut(item.message, MESSAGE_MAX),
+  }));
+  const value = JSON.stringify({ job: findings.job, at: findings.at.toISOString(), total: findings.total, items });
+  try {
+    await store.putValue(jobFindingsKey(findings.job), value, RUN_RECORD_TTL_MS);
+  } catch {
+    // As for the run record: the job's result is what matters; the next run records again.
+  }
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+function readFinding(value: unknown): RecordedFinding | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const raw = value as Record<string, unknown>;
+  const kind = text(raw.kind);
+  const action = text(raw.action);
+  const message = text(raw.message);
+  const severity = raw.severity === 'critical' || raw.severity === 'warning' ? raw.severity : null;
+  if (kind === null || action === null || message === null || severity === null) return null;
+  const line = typeof raw.line === 'number' && Number.isSafeInteger(raw.line) ? raw.line : null;
+  return {
+    kind,
+    severity,
+    cip: text(raw.cip),
+    codeId: text(raw.codeId),
+    orderId: text(raw.orderId),
+    line,
+    action,
+    message,
+  };
+}
+
+/**
+ * The findings a job's last run recorded, or `null` when none are (never run, an SDK that did not
+ * record them yet, or a record that cannot be read). Malformed entries are left out.
+ * @throws the store's `StorageError` when the store cannot be read.
+ */
+export async function readJobFindings(store: CashCodeStore, job: RecordedJob): Promise<RecordedFindings | null> {
+  const stored = await store.getValue(jobFindingsKey(job));
+  if (stored === null) return null;
+  try {
+    const value = JSON.parse(stored) as { at?: unknown; total?: unknown; items?: unknown };
+    const at = typeof value.at === 'string' ? new Date(value.at) : new Date(Number.NaN);
+    if (Number.isNaN(at.getTime()) || !Array.isArray(value.items)) return null;
+    const items = value.items.map(readFinding).filter((item): item is RecordedFinding => item !== null);
+    const total = typeof value.total === 'number' && Number.isSafeInteger(value.total) ? value.total : items.length;
+    return { job, at, total, items };
+  } catch {
+    return null;
+  }
+}

@@ -34,6 +34,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1.2rem;ma
 .status{display:inline-block;padding:.05rem .5rem;border-radius:99px;font-size:.85rem;font-weight:600;background:#e4e9f1}
 .status-paid{background:var(--ok-bg);color:var(--ok)}.status-pending{background:var(--info-bg);color:var(--brand)}
 .status-review,.status-refund_required{background:var(--warn-bg);color:var(--warn)}.status-cancelled,.status-expired,.status-failed{background:#eceef2;color:var(--muted)}
+.severity-critical{background:var(--bad-bg);color:var(--bad)}.severity-warning{background:var(--warn-bg);color:var(--warn)}
 .notice{padding:.7rem 1rem;border-radius:8px;margin:0 0 1rem;border:1px solid transparent}
 .notice-error{background:var(--bad-bg);color:var(--bad);border-color:#f3c4c0}.notice-ok{background:var(--ok-bg);color:var(--ok);border-color:#bfe3cf}
 .notice-info{background:var(--info-bg);color:var(--brand)}

@@ -40,4 +40,15 @@ export type {
 } from './certify/types.js';
 
 // the job runs doctor reads (recorded by codes.sweepExpired and reconciliation)
-export { type JobRun, type RecordedJob, jobRunKey, readJobRun, recordJobRun } from '../codes/runs.js';
+export {
+  type JobRun,
+  jobFindingsKey,
+  jobRunKey,
+  type RecordedFinding,
+  type RecordedFindings,
+  type RecordedJob,
+  readJobFindings,
+  readJobRun,
+  recordJobFindings,
+  recordJobRun,
+} from '../codes/runs.js';

@@ -7,6 +7,7 @@ import {
   type ReconcileReport,
   type ReconcileSeverity,
   type ReconcileTotals,
+  URGENT_FINDINGS_LIMIT,
 } from './types.js';
 
 const SEVERITY: Record<ReconcileItemKind, ReconcileSeverity> = {
@@ -84,12 +85,17 @@ export function createReportAccumulator(keep: ReportItems = 'all'): ReportAccumu
   const counts = Object.fromEntries(RECONCILE_ITEM_KINDS.map((kind) => [kind, 0])) as Record<ReconcileItemKind, number>;
   const totals = new Map<string, ReconcileTotals>();
   const items: ReconcileItem[] = [];
+  // The first URGENT_FINDINGS_LIMIT of each severity: enough to fill `urgent` critical-first, bounded.
+  const urgent: Record<'critical' | 'warning', ReconcileItem[]> = { critical: [], warning: [] };
   let findings = 0;
   return {
     add(entry) {
       counts[entry.kind] += 1;
       const finding = entry.severity !== 'info';
       if (finding) findings += 1;
+      if (entry.severity !== 'info' && urgent[entry.severity].length < URGENT_FINDINGS_LIMIT) {
+        urgent[entry.severity].push(entry);
+      }
       if (keep === 'all' || (keep === 'findings' && finding)) items.push(entry);
       const amount = entry.theirs?.amountMinor ?? entry.ours?.amountMinor ?? null;
       const currency = entry.theirs?.currency ?? entry.ours?.currency ?? null;
@@ -111,6 +117,7 @@ export function createReportAccumulator(keep: ReportItems = 'all'): ReportAccumu
         counts,
         totals: [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
         findings,
+        urgent: [...urgent.critical, ...urgent.warning].slice(0, URGENT_FINDINGS_LIMIT),
         notes: [],
       };
     },

@@ -50,6 +50,7 @@ export {
   type ReconcileSeverity,
   type ReconcileTotals,
   type TheirSide,
+  URGENT_FINDINGS_LIMIT,
 } from './types.js';
 export { type ReconcileReportJSON, reportToCsv, reportToJSON, summarizeReport } from './report.js';
 

@@ -138,7 +138,9 @@ export function summarizeReport(report: ReconcileReport, options: { maxFindings?
     });
     lines.push(`  ${kind.padEnd(24)} ${String(count).padStart(6)}${sums.length > 0 ? `  ${sums.join(' + ')}` : ''}`);
   }
-  const findings = report.items.filter((entry) => entry.severity !== 'info');
+  const kept = report.items.filter((entry) => entry.severity !== 'info');
+  // A run that kept no items (`items: 'none'`) still has its most urgent findings.
+  const findings = kept.length > 0 ? kept : report.urgent;
   const shown = findings.slice(0, options.maxFindings ?? 50);
   if (shown.length > 0) lines.push('Findings:');
   for (const entry of shown) {

@@ -68,6 +68,9 @@ export const RECONCILE_ITEM_KINDS: readonly ReconcileItemKind[] = [
   'invalid_row',
 ];
 
+/** How many findings a report keeps in `urgent`. */
+export const URGENT_FINDINGS_LIMIT = 50;
+
 /** How urgent an item is: `info` needs no action, `warning` needs a look, `critical` is about money. */
 export type ReconcileSeverity = 'info' | 'warning' | 'critical';
 
@@ -127,6 +130,12 @@ export interface ReconcileReport {
   totals: ReconcileTotals[];
   /** Items that are not `info`: zero means both sides agree. */
   findings: number;
+  /**
+   * The most urgent findings, kept whatever `items` asked: critical ones first, then warnings, each in
+   * report order, at most {@link URGENT_FINDINGS_LIMIT}. What a summary, an alert or the support
+   * console shows for a period too large to keep every item (`items: 'none'`).
+   */
+  urgent: ReconcileItem[];
   /** Limits of this run worth knowing (e.g. a check that could not be made). */
   notes: string[];
 }

@@ -10,15 +10,40 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleDemo, seedConsoleDemo } from '../../examples/support-console/_demo.js';
 import { type RunningConsole, startNodeHttpConsole } from '../../examples/support-console/node-http.js';
 import { addStaffAccount } from '../../src/console/index.js';
+import { reconcileSettlement } from '../../src/reconcile/index.js';
 import { VOUCHER_TOKEN_INFO_KEY } from '../../src/voucher/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORDS = { operator: 'operator password 1', viewer: 'viewer password 22' };
 const hasChromium = existsSync(CHROMIUM);
+
+/**
+ * Close a page without waiting for ever: CI once spent a whole test's minute in a step without a
+ * timeout of its own. A close that has not finished in 5 s is left to the context's close.
+ */
+async function closePage(page: Page): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      trace.push(`${new Date().toISOString()} page.close still running after 5 s; left to the context`);
+      resolve();
+    }, 5_000);
+  });
+  await Promise.race([page.close().catch(() => undefined), late]);
+  clearTimeout(timer);
+}
+
+/** The last Playwright API calls and browser messages, printed when a test fails (the step that hung). */
+const trace: string[] = [];
+const TRACE_LINES = 60;
+function traceLine(line: string): void {
+  trace.push(`${new Date().toISOString()} ${line}`);
+  if (trace.length > TRACE_LINES * 4) trace.splice(0, trace.length - TRACE_LINES);
+}
 
 /** Flip one character in the signature part of a token. */
 function tamper(token: string): string {
@@ -70,6 +95,7 @@ describe('support console in headless Chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1200, height: 860 },
+      logger: { isEnabled: (name) => name === 'api', log: (_name, _severity, message) => traceLine(String(message)) },
       args: [
         '--headless',
         '--no-sandbox',
@@ -87,8 +113,13 @@ describe('support console in headless Chromium', () => {
     // Chromium's first page in a new profile costs the most (renderer start, first paint): spend it here.
     const warmUp = await context.newPage();
     await warmUp.goto(`${running.url}/support/login`);
-    await warmUp.close();
+    await closePage(warmUp);
   }, 90_000);
+
+  afterEach(({ task }) => {
+    if (task.result?.state === 'fail') console.error(`last browser steps:\n${trace.slice(-TRACE_LINES).join('\n')}`);
+    trace.length = 0;
+  });
 
   afterAll(async () => {
     await context?.close();
@@ -133,7 +164,7 @@ describe('support console in headless Chromium', () => {
       page.click('button[type="submit"]'),
     ]);
     expect(locked.status()).toBe(429);
-    await page.close();
+    await closePage(page);
   }, 60_000);
 
   it('finds the code by CIP, order id, e-mail and transaction code, and shows its page', async () => {
@@ -161,7 +192,7 @@ describe('support console in headless Chromium', () => {
     await expect(page.locator('h1').textContent()).resolves.toContain(demo.code.cip as string);
     await expect(page.locator('table.log').first().textContent()).resolves.toContain('created');
     await shot(page, '04-code');
-    await page.close();
+    await closePage(page);
   }, 60_000);
 
   it('shows the live status beside ours, differences highlighted', async () => {
@@ -173,7 +204,7 @@ describe('support console in headless Chromium', () => {
     await page.reload();
     await expect(page.locator('tr.differs').count()).resolves.toBeGreaterThan(0);
     await shot(page, '05-live-differs');
-    await page.close();
+    await closePage(page);
   }, 60_000);
 
   it('verifies an uploaded genuine voucher and refuses a tampered one', async () => {
@@ -192,7 +223,7 @@ describe('support console in headless Chromium', () => {
     await expect(page.locator('.verdict').getAttribute('data-verdict')).resolves.toBe('not_genuine');
     await expect(page.locator('.verdict-title').textContent()).resolves.toBe('NO AUTÉNTICO');
     await shot(page, '07-tampered');
-    await page.close();
+    await closePage(page);
   }, 60_000);
 
   it('refuses a viewer an operator action, and a form with a wrong CSRF token', async () => {
@@ -211,7 +242,7 @@ describe('support console in headless Chromium', () => {
       return response.status;
     }, `${running.url}/support/codes/${other.code.id}/cancel`);
     expect(status).toBe(403);
-    await viewer.close();
+    await closePage(viewer);
 
     const operator = await signIn({ id: demo.staff.operator.id, password: PASSWORDS.operator });
     operator.on('dialog', (dialog) => void dialog.accept());
@@ -233,7 +264,7 @@ describe('support console in headless Chromium', () => {
     await Promise.all([operator.waitForURL(/done=cancelled/), operator.click('form[action$="/cancel"] button')]);
     await expect(operator.locator('.notice-ok').textContent()).resolves.toContain('El código fue anulado.');
     expect((await demo.store.getCode(other.code.id))?.status).toBe('cancelled');
-    await operator.close();
+    await closePage(operator);
   }, 60_000);
 
   it('switches the language and shows the audit log to operators', async () => {
@@ -252,6 +283,21 @@ describe('support console in headless Chromium', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('审计日志');
     await page.goto(`${running.url}/support/?kind=cip&q=${demo.code.cip}`);
     await shot(page, '10-search-zh');
-    await page.close();
+    await closePage(page);
+  }, 60_000);
+
+  it("lists the last reconciliation's most urgent findings, each CIP opening its code", async () => {
+    const csv = `CIP,Monto,Moneda,Fecha de Pago\n7777,12.5.0,PEN,2024-03-05 09:00\n${demo.code.cip},1234.50,PEN,2024-03-05 10:00\n`;
+    await reconcileSettlement(csv, { store: demo.store, items: 'none' });
+    const page = await signIn({ id: demo.staff.viewer.id, password: PASSWORDS.viewer });
+    await page.goto(`${running.url}/support/reconcile`);
+    const rows = page.locator('table.findings tbody tr');
+    await expect(rows.count()).resolves.toBe(2);
+    await expect(rows.nth(0).locator('.severity-critical').textContent()).resolves.toBe('crítico');
+    await expect(rows.nth(1).locator('.severity-warning').textContent()).resolves.toBe('advertencia');
+    await shot(page, '11-reconcile-findings');
+    await Promise.all([page.waitForURL(/\/support\/codes\//), rows.nth(0).locator('a').click()]);
+    await expect(page.locator('body').textContent()).resolves.toContain(demo.code.cip as string);
+    await closePage(page);
   }, 60_000);
 });

@@ -11,6 +11,7 @@ import {
   readAuditLog,
 } from '../../src/console/index.js';
 import { isPagoEfectivoKitError } from '../../src/errors.js';
+import { reconcileSettlement } from '../../src/reconcile/index.js';
 import { renderVoucher } from '../../src/voucher/index.js';
 import { agent, type ConsoleWorld, consoleWorld, OPERATOR, ORIGIN, VIEWER } from './_world.js';
 
@@ -549,6 +550,28 @@ describe('support console', () => {
       const response = await staff.post('/support/verify', form);
       expect(response.status).toBe(413);
       expect(await response.text()).toContain('El archivo es demasiado grande: como máximo 1 KB.');
+    });
+  });
+
+  describe('reconciliation page', () => {
+    it("lists the last reconciliation's most urgent findings, critical first, linked to their codes, escaped", async () => {
+      const viewer = agent(world.handler);
+      await viewer.login(VIEWER);
+      expect(await (await viewer.get('/support/reconcile')).text()).not.toContain('findings');
+      const cip = world.code.cip as string;
+      const csv = `CIP,Monto,Moneda,Fecha de Pago\n7777,<b>x</b>,PEN,2024-03-05 09:00\n${cip},1234.50,PEN,2024-03-05 10:00\n`;
+      const report = await reconcileSettlement(csv, { store: world.store, items: 'none' });
+      expect(report.findings).toBe(2);
+      const text = await (await viewer.get('/support/reconcile')).text();
+      expect(text).toContain('Hallazgos más urgentes de la última conciliación');
+      expect(text).toContain('2 de 2 hallazgos, los críticos primero');
+      const critical = text.indexOf('severity-critical');
+      const warning = text.indexOf('severity-warning');
+      expect(critical).toBeGreaterThan(0);
+      expect(warning).toBeGreaterThan(critical);
+      expect(text).toContain(`<a href="/support/codes/${encodeURIComponent(world.code.id)}">${cip}</a>`);
+      expect(text).toContain('&lt;b&gt;x&lt;/b&gt;');
+      expect(text).not.toContain('<b>x</b>');
     });
   });
 

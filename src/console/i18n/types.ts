@@ -134,6 +134,15 @@ export interface ConsoleMessages {
   runFailed: string;
   col_count: string;
   findings: string;
+  urgentFindings: string;
+  urgentShown: string;
+  severity_critical: string;
+  severity_warning: string;
+  col_severity: string;
+  col_kind: string;
+  col_line: string;
+  col_message: string;
+  col_itemAction: string;
   auditTitle: string;
   col_staff: string;
   col_action: string;

@@ -1,4 +1,4 @@
-import type { JobRun } from '../../codes/runs.js';
+import type { JobRun, RecordedFindings } from '../../codes/runs.js';
 import type { CashCode } from '../../model/code.js';
 import { codesTable } from './format.js';
 import { html } from './html.js';
@@ -29,9 +29,31 @@ function runCard(ctx: PageContext, title: string, run: JobRun | null): ReturnTyp
   <tbody>${counts.map(([name, count]) => html`<tr><td><code>${name}</code></td><td class="num">${count}</td></tr>`)}</tbody></table></section>`;
 }
 
-/** The day's reconciliation findings and the last sweep, as the jobs recorded them. */
-export function reconcilePage(ctx: PageContext, runs: { reconcile: JobRun | null; sweep: JobRun | null }): string {
+/** The most urgent findings of the last reconciliation: severity, kind, CIP (linking to the code), order, message. */
+function findingsCard(ctx: PageContext, findings: RecordedFindings | null): ReturnType<typeof html> | '' {
+  const { tr, base } = ctx;
+  if (findings === null || findings.items.length === 0) return '';
+  const rows = findings.items.map((item) => {
+    const cip = item.cip ?? item.codeId ?? '—';
+    const where =
+      item.codeId === null ? html`${cip}` : html`<a href="${base}/codes/${encodeURIComponent(item.codeId)}">${cip}</a>`;
+    return html`<tr><td><span class="status severity-${item.severity}">${tr.t(item.severity === 'critical' ? 'severity_critical' : 'severity_warning')}</span></td>
+      <td><code>${item.kind}</code></td><td class="nowrap">${where}</td><td>${item.orderId ?? '—'}</td>
+      <td class="num">${item.line ?? ''}</td><td class="target">${item.message}</td><td><code>${item.action}</code></td></tr>`;
+  });
+  return html`<section class="card"><h2>${tr.t('urgentFindings')}</h2>
+  <p class="muted">${tr.t('urgentShown', { shown: findings.items.length, total: findings.total })} — ${tr.when(findings.at)}</p>
+  <table class="log findings"><thead><tr><th>${tr.t('col_severity')}</th><th>${tr.t('col_kind')}</th><th>${tr.t('field_cip')}</th>
+  <th>${tr.t('field_orderId')}</th><th>${tr.t('col_line')}</th><th>${tr.t('col_message')}</th><th>${tr.t('col_itemAction')}</th></tr></thead>
+  <tbody>${rows}</tbody></table></section>`;
+}
+
+/** The day's reconciliation findings (the most urgent, each linking to its code) and the last sweep. */
+export function reconcilePage(
+  ctx: PageContext,
+  runs: { reconcile: JobRun | null; sweep: JobRun | null; findings: RecordedFindings | null },
+): string {
   const { tr } = ctx;
-  const content = html`${runCard(ctx, tr.t('lastReconcile'), runs.reconcile)}${runCard(ctx, tr.t('lastSweep'), runs.sweep)}`;
+  const content = html`${runCard(ctx, tr.t('lastReconcile'), runs.reconcile)}${findingsCard(ctx, runs.findings)}${runCard(ctx, tr.t('lastSweep'), runs.sweep)}`;
   return layout(ctx, tr.t('reconcileTitle'), content);
 }

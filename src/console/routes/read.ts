@@ -1,5 +1,5 @@
 /** The read-only pages: look up, a code, its live status and bundle, review queue, reconciliation, audit. */
-import { readJobRun } from '../../codes/runs.js';
+import { readJobFindings, readJobRun } from '../../codes/runs.js';
 import { isPagoEfectivoKitError } from '../../errors.js';
 import type { CashCode } from '../../model/code.js';
 import {
@@ -119,11 +119,15 @@ export async function showReview(exchange: Exchange): Promise<Response> {
   return page(exchange, 200, reviewPage(pageContext(exchange), pageOfCodes.codes, pageOfCodes.nextCursor));
 }
 
-/** GET /reconcile — what the last reconciliation and sweep recorded. */
+/** GET /reconcile — what the last reconciliation (its most urgent findings too) and sweep recorded. */
 export async function showReconcile(exchange: Exchange): Promise<Response> {
   const { store } = exchange.config;
-  const [reconcile, sweep] = await Promise.all([readJobRun(store, 'reconcile'), readJobRun(store, 'sweep')]);
-  return page(exchange, 200, reconcilePage(pageContext(exchange), { reconcile, sweep }));
+  const [reconcile, sweep, findings] = await Promise.all([
+    readJobRun(store, 'reconcile'),
+    readJobRun(store, 'sweep'),
+    readJobFindings(store, 'reconcile'),
+  ]);
+  return page(exchange, 200, reconcilePage(pageContext(exchange), { reconcile, sweep, findings }));
 }
 
 /** GET /audit — the audit log, newest first (operators). */
