@@ -90,60 +90,65 @@ export function jobFindingsKey(job: RecordedJob): string {
   return `kit:ops:last-findings:${job}`;
 }
 
-// Fields are cut to these lengths so the record stays small whatever a settlement file held.
+// Fields are cut to these lengths, and lists to this many findings (a report's `urgent` holds at most
+// as many), on write and on read, so the record stays small whatever a settlement file or a foreign
+// writer held.
 const FIELD_MAX = 64;
 const MESSAGE_MAX = 400;
-const cut = (value: string | null, max: number): string | null => (value === null ? null : value.slice(0, max));
+const FINDINGS_MAX = 50;
+
+function cleanFinding(value: unknown): RecordedFinding | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const raw = value as Record<string, unknown>;
+  const text = (field: unknown, max: number): string | null => (typeof field === 'string' ? field.slice(0, max) : null);
+  const kind = text(raw.kind, FIELD_MAX);
+  const action = text(raw.action, FIELD_MAX);
+  const message = text(raw.message, MESSAGE_MAX);
+  const severity = raw.severity === 'critical' || raw.severity === 'warning' ? raw.severity : null;
+  if (kind === null || action === null || message === null || severity === null) return null;
+  const line = typeof raw.line === 'number' && Number.isSafeInteger(raw.line) && raw.line > 0 ? raw.line : null;
+  const cip = text(raw.cip, FIELD_MAX);
+  const codeId = text(raw.codeId, FIELD_MAX);
+  const orderId = text(raw.orderId, FIELD_MAX);
+  return { kind, severity, cip, codeId, orderId, line, action, message };
+}
+
+function cleanFindings(items: unknown): RecordedFinding[] {
+  if (!Array.isArray(items)) return [];
+  const clean: RecordedFinding[] = [];
+  for (const item of items) {
+    const finding = cleanFinding(item);
+    if (finding !== null) clean.push(finding);
+    if (clean.length === FINDINGS_MAX) break;
+  }
+  return clean;
+}
+
+/** A total that is at least the findings listed (a record cannot list more than it counted). */
+const cleanTotal = (total: unknown, listed: number): number =>
+  typeof total === 'number' && Number.isSafeInteger(total) && total >= listed ? total : listed;
 
 /**
  * Record the most urgent findings of a job's run next to its {@link recordJobRun} record, for the
- * support console. Never throws, like {@link recordJobRun}.
+ * support console (at most 50, fields cut to bounded lengths, malformed ones left out). Never throws,
+ * like {@link recordJobRun}, whatever it is given.
  */
 export async function recordJobFindings(store: CashCodeStore, findings: RecordedFindings): Promise<void> {
-  const items = findings.items.map((item) => ({
-    kind: cut(item.kind, FIELD_MAX),
-    severity: item.severity,
-    cip: cut(item.cip, FIELD_MAX),
-    codeId: cut(item.codeId, FIELD_MAX),
-    orderId: cut(item.orderId, FIELD_MAX),
-    line: item.line,
-    action: cut(item.action, FIELD_MAX),
-    message: cut(item.message, MESSAGE_MAX),
-  }));
-  const value = JSON.stringify({ job: findings.job, at: findings.at.toISOString(), total: findings.total, items });
   try {
+    const items = cleanFindings(findings.items);
+    const at = findings.at.toISOString();
+    const value = JSON.stringify({ job: findings.job, at, total: cleanTotal(findings.total, items.length), items });
     await store.putValue(jobFindingsKey(findings.job), value, RUN_RECORD_TTL_MS);
   } catch {
     // As for the run record: the job's result is what matters; the next run records again.
   }
 }
 
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-
-function readFinding(value: unknown): RecordedFinding | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const raw = value as Record<string, unknown>;
-  const kind = text(raw.kind);
-  const action = text(raw.action);
-  const message = text(raw.message);
-  const severity = raw.severity === 'critical' || raw.severity === 'warning' ? raw.severity : null;
-  if (kind === null || action === null || message === null || severity === null) return null;
-  const line = typeof raw.line === 'number' && Number.isSafeInteger(raw.line) ? raw.line : null;
-  return {
-    kind,
-    severity,
-    cip: text(raw.cip),
-    codeId: text(raw.codeId),
-    orderId: text(raw.orderId),
-    line,
-    action,
-    message,
-  };
-}
-
 /**
  * The findings a job's last run recorded, or `null` when none are (never run, an SDK that did not
- * record them yet, or a record that cannot be read). Malformed entries are left out.
+ * record them yet, or a record that cannot be read). Malformed entries are left out, and what is read
+ * is bounded as on write. Compare `at` with the run record's: when one of the two writes failed, they
+ * are of different runs.
  * @throws the store's `StorageError` when the store cannot be read.
  */
 export async function readJobFindings(store: CashCodeStore, job: RecordedJob): Promise<RecordedFindings | null> {
@@ -153,9 +158,8 @@ export async function readJobFindings(store: CashCodeStore, job: RecordedJob): P
     const value = JSON.parse(stored) as { at?: unknown; total?: unknown; items?: unknown };
     const at = typeof value.at === 'string' ? new Date(value.at) : new Date(Number.NaN);
     if (Number.isNaN(at.getTime()) || !Array.isArray(value.items)) return null;
-    const items = value.items.map(readFinding).filter((item): item is RecordedFinding => item !== null);
-    const total = typeof value.total === 'number' && Number.isSafeInteger(value.total) ? value.total : items.length;
-    return { job, at, total, items };
+    const items = cleanFindings(value.items);
+    return { job, at, total: cleanTotal(value.total, items.length), items };
   } catch {
     return null;
   }

@@ -85,8 +85,13 @@ function route(method: string, path: string): Route | null {
   return null;
 }
 
-async function readSmallForm(exchange: Exchange): Promise<FormData | null> {
-  const body = await readBody(exchange.request, 16 * 1024);
+/** Largest body of the operator forms (cancel, resolve with its note, share, logout). */
+const SMALL_FORM_BYTES = 16 * 1024;
+
+/** Read an operator form; a body over the limit is answered 413 (it is not a CSRF failure). */
+async function readSmallForm(exchange: Exchange): Promise<FormData | Response | null> {
+  const body = await readBody(exchange.request, SMALL_FORM_BYTES);
+  if (body === 'too_large') return errorPage(exchange, 413, exchange.tr.t('requestTooLarge'));
   return typeof body === 'string' ? null : parseForm(body, exchange.request.headers.get('content-type'));
 }
 

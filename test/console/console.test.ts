@@ -294,6 +294,20 @@ describe('support console', () => {
       expect(audit.entries.some((entry) => entry.outcome === 'refused' && entry.detail === 'csrf')).toBe(true);
     });
 
+    it('answers 413 to an operator form over 16 KB, with the right token, and changes nothing', async () => {
+      const staff = agent(world.handler);
+      await staff.login(OPERATOR);
+      await staff.get(`/support/codes/${world.code.id}`);
+      const response = await staff.post(`/support/codes/${world.code.id}/resolve`, {
+        csrf: staff.csrf(),
+        decision: 'refund',
+        note: 'x'.repeat(17 * 1024),
+      });
+      expect(response.status).toBe(413);
+      expect(await response.text()).not.toContain('x'.repeat(100));
+      expect((await world.store.getCode(world.code.id))?.status).toBe('pending');
+    });
+
     it('refuses a cross-site login form', async () => {
       const response = await agent(world.handler).post(
         '/support/login',
@@ -438,6 +452,46 @@ describe('support console', () => {
       expect(html).toContain('Eventos');
     });
 
+    it('pages a long lifecycle: the newest 100 entries, then older ones; a foreign cursor is a 400', async () => {
+      const base = (await world.codes.history(world.code.id)).length;
+      const at = new Date('2026-03-01T15:00:00Z');
+      for (let index = 0; index < 150; index += 1) {
+        await world.store.appendLog({
+          id: `note-${index}`,
+          subject: world.code.id,
+          orderId: world.code.orderId,
+          cip: world.code.cip,
+          type: 'provider_call',
+          actor: 'system',
+          at: new Date(at.getTime() + index * 1000),
+          reason: `call number ${index}`,
+          from: null,
+          to: null,
+          data: {},
+        });
+      }
+      const staff = await signedIn();
+      const first = await (await staff.get(`/support/codes/${world.code.id}`)).text();
+      expect(first).toContain('call number 149');
+      expect(first).toContain('call number 50');
+      expect(first).not.toContain('call number 49<');
+      const older = /href="([^"]*\?before=[^"]*)"/.exec(first)?.[1]?.replace(/&amp;/g, '&');
+      expect(older).toBeDefined();
+      const second = await (await staff.get(older as string)).text();
+      expect(second).toContain('call number 49');
+      expect(second).toContain('call number 0<');
+      expect(second).not.toContain('call number 50<');
+      // The oldest page: the 50 oldest notes and the code's own first entries.
+      expect(second.match(/call number \d+</g)).toHaveLength(50);
+      expect(base).toBeGreaterThan(0);
+      expect(second).toContain('<code>created</code>');
+      // The oldest page links to no older one (the language links keep the query, so look at the link).
+      expect(first).toContain('>Registros anteriores</a>');
+      expect(second).not.toContain('>Registros anteriores</a>');
+      const bad = await staff.get(`/support/codes/${world.code.id}?before=not-a-cursor`);
+      expect(bad.status).toBe(400);
+    });
+
     it('audits every look-up with who, what and the IP (e-mails masked)', async () => {
       const staff = await signedIn();
       await staff.get('/support/?kind=email&q=jose.nunez%40example.com');
@@ -572,6 +626,21 @@ describe('support console', () => {
       expect(text).toContain(`<a href="/support/codes/${encodeURIComponent(world.code.id)}">${cip}</a>`);
       expect(text).toContain('&lt;b&gt;x&lt;/b&gt;');
       expect(text).not.toContain('<b>x</b>');
+      // A later run whose findings record failed: its counts are shown, the older findings are not.
+      const failing = Object.create(world.store) as typeof world.store;
+      failing.putValue = async (key, value, ttl) => {
+        if (key.includes('last-findings')) throw new Error('disk full');
+        return world.store.putValue(key, value, ttl);
+      };
+      const later = new Date(Date.now() + 60_000);
+      await reconcileSettlement('CIP,Monto,Moneda,Fecha de Pago\n', {
+        store: failing,
+        items: 'none',
+        now: () => later,
+      });
+      const after = await (await viewer.get('/support/reconcile')).text();
+      expect(after).toContain('Hallazgos: 0');
+      expect(after).not.toContain('severity-critical');
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readJobFindings } from '../../src/codes/runs.js';
+import { readJobFindings, recordJobFindings } from '../../src/codes/runs.js';
 import { reconcileSettlement, summarizeReport, URGENT_FINDINGS_LIMIT } from '../../src/reconcile/index.js';
 import { memoryStore } from '../../src/storage/memory.js';
 import { makeCode, NOW, seed } from './_fixtures.js';
@@ -93,5 +93,48 @@ describe('urgent findings', () => {
     };
     await store.putValue('kit:ops:last-findings:reconcile', JSON.stringify(record), 60_000);
     expect(await readJobFindings(store, 'reconcile')).toEqual({ job: 'reconcile', at: NOW, total: 9, items: [good] });
+  });
+
+  it('recording never throws and stays bounded whatever it is given; reading clamps what a foreign writer left', async () => {
+    const store = memoryStore();
+    const finding = {
+      kind: 'unknown_here',
+      severity: 'critical' as const,
+      cip: '1',
+      codeId: null,
+      orderId: null,
+      line: 3,
+      action: 'investigate',
+      message: 'm',
+    };
+    const hostile = [null, { ...finding, cip: undefined }, { ...finding, kind: 5 }] as unknown as (typeof finding)[];
+    await expect(
+      recordJobFindings(store, { job: 'reconcile', at: new Date(Number.NaN), total: 1, items: [finding] }),
+    ).resolves.toBeUndefined();
+    await expect(
+      recordJobFindings(store, { job: 'reconcile', at: NOW, total: 1n as unknown as number, items: hostile }),
+    ).resolves.toBeUndefined();
+    const many = Array.from({ length: 5000 }, (_, i) => ({
+      ...finding,
+      cip: String(i),
+      message: 'y'.repeat(10_000),
+      line: i - 1,
+    }));
+    await recordJobFindings(store, { job: 'reconcile', at: NOW, total: 3, items: many });
+    const read = await readJobFindings(store, 'reconcile');
+    expect(read?.items).toHaveLength(URGENT_FINDINGS_LIMIT);
+    expect(read?.total).toBe(URGENT_FINDINGS_LIMIT); // never fewer than listed
+    expect(read?.items[0]?.line).toBeNull(); // line -1
+    expect(read?.items[0]?.message).toHaveLength(400);
+    const foreign = {
+      at: NOW.toISOString(),
+      total: -3,
+      items: Array(80).fill({ ...finding, kind: 'k'.repeat(10_000) }),
+    };
+    await store.putValue('kit:ops:last-findings:reconcile', JSON.stringify(foreign), 60_000);
+    const clamped = await readJobFindings(store, 'reconcile');
+    expect(clamped?.items).toHaveLength(URGENT_FINDINGS_LIMIT);
+    expect(clamped?.items[0]?.kind).toHaveLength(64);
+    expect(clamped?.total).toBe(URGENT_FINDINGS_LIMIT);
   });
 });

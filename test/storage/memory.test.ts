@@ -399,3 +399,20 @@ describe('memoryStore', () => {
     expect(store.stats().codes).toBe(1);
   });
 });
+
+describe('memory store event cursors', () => {
+  it.each(['seq:', 'seq: 5', 'seq:0x10', 'seq:1e3', 'seq:-1', 'seq:05', 'seq:1.5', 'id:5'])(
+    'refuses the cursor %j as validation_failed',
+    async (cursor) => {
+      const error = await memoryStore()
+        .listEvents({ cursor })
+        .catch((caught: unknown) => caught);
+      expect(isPagoEfectivoKitError(error, 'validation_failed')).toBe(true);
+    },
+  );
+
+  it('accepts the cursors it hands out', async () => {
+    await expect(memoryStore().listEvents({ cursor: 'seq:0' })).resolves.toEqual({ events: [], nextCursor: null });
+    await expect(memoryStore().listEvents({ cursor: 'seq:12' })).resolves.toEqual({ events: [], nextCursor: null });
+  });
+});

@@ -8,7 +8,10 @@ import { csrfField, layout, type Notice, type PageContext } from './layout.js';
 /** What the code page shows. */
 export interface CodeView {
   code: CashCode;
+  /** The newest page of the lifecycle, oldest entry first. */
   history: readonly LifecycleEntry[];
+  /** The cursor of the older entries, or `null` when this page reaches the first one. */
+  olderHistory?: string | null;
   events: readonly OutboxEvent[];
   /** Whether re-sending share links is configured. */
   canShare: boolean;
@@ -92,6 +95,7 @@ export function codePage(ctx: PageContext, view: CodeView, message: Notice | nul
   <a class="button secondary" href="${path}/bundle" download>${tr.t('downloadBundle')}</a></p></section>
 ${operatorActions(ctx, view)}
 <h2>${tr.t('lifecycle')}</h2>${lifecycle(ctx, view.history)}
+${view.olderHistory ? html`<p><a href="${path}?before=${encodeURIComponent(view.olderHistory)}">${tr.t('olderPage')}</a></p>` : ''}
 <h2>${tr.t('events')}</h2>${eventsTable(ctx, view.events)}`;
   return layout(ctx, tr.t('codeTitle', { cip: view.code.cip ?? view.code.id }), content, message);
 }

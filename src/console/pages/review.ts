@@ -54,6 +54,9 @@ export function reconcilePage(
   runs: { reconcile: JobRun | null; sweep: JobRun | null; findings: RecordedFindings | null },
 ): string {
   const { tr } = ctx;
-  const content = html`${runCard(ctx, tr.t('lastReconcile'), runs.reconcile)}${findingsCard(ctx, runs.findings)}${runCard(ctx, tr.t('lastSweep'), runs.sweep)}`;
+  // The two records are written one after the other; findings of another run than the one shown
+  // (a failed write of either) are not presented as this run's.
+  const sameRun = runs.reconcile !== null && runs.findings?.at.getTime() === runs.reconcile.at.getTime();
+  const content = html`${runCard(ctx, tr.t('lastReconcile'), runs.reconcile)}${sameRun ? findingsCard(ctx, runs.findings) : ''}${runCard(ctx, tr.t('lastSweep'), runs.sweep)}`;
   return layout(ctx, tr.t('reconcileTitle'), content);
 }

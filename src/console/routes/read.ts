@@ -2,6 +2,7 @@
 import { readJobFindings, readJobRun } from '../../codes/runs.js';
 import { isPagoEfectivoKitError } from '../../errors.js';
 import type { CashCode } from '../../model/code.js';
+import type { LogPage } from '../../storage/contract.js';
 import {
   buildSupportBundle,
   compareLiveStatus,
@@ -72,6 +73,8 @@ export async function loadCode(exchange: Exchange, id: string): Promise<CashCode
 }
 
 const DONE = new Set(['cancelled', 'resolved', 'shared']);
+/** Lifecycle entries per code page. */
+const HISTORY_PAGE = 100;
 
 /** GET /codes/:id — facts, lifecycle, events, actions. */
 export async function showCode(
@@ -81,16 +84,33 @@ export async function showCode(
   message: Notice | null = null,
 ): Promise<Response> {
   const { config, tr } = exchange;
+  // The newest page of the lifecycle (a code polled for years can hold thousands of entries); `?before=`
+  // pages back. A cursor that is not one of ours is a bad request, not an empty history.
+  const before = exchange.query.get('before');
+  let history: LogPage;
+  let events: Awaited<ReturnType<typeof config.store.listEvents>>;
+  try {
+    [history, events] = await Promise.all([
+      config.codes.history(code.id, { limit: HISTORY_PAGE, ...(before !== null && { before }) }),
+      config.store.listEvents({ codeId: code.id, limit: 100 }),
+    ]);
+  } catch (error) {
+    if (isPagoEfectivoKitError(error, 'validation_failed'))
+      return errorPage(exchange, 400, tr.t('badRequest', { reason: 'before' }));
+    throw error;
+  }
   if (status === 200) await audit(exchange, 'code.view', `code:${code.id}`);
-  const [history, events] = await Promise.all([
-    config.codes.history(code.id),
-    config.store.listEvents({ codeId: code.id, limit: 100 }),
-  ]);
   const done = exchange.query.get('done');
   const notice =
     message ??
     (done !== null && DONE.has(done) ? { kind: 'ok' as const, text: tr.t(`done_${done}` as 'done_cancelled') } : null);
-  const view = { code, history, events: events.events, canShare: config.shareLinks !== null };
+  const view = {
+    code,
+    history: history.entries,
+    olderHistory: history.nextCursor,
+    events: events.events,
+    canShare: config.shareLinks !== null,
+  };
   return page(exchange, status, codePage(pageContext(exchange), view, notice));
 }
 

@@ -191,6 +191,7 @@ export interface ResolvedEventFilter {
 }
 
 const EVENT_CURSOR_PREFIX = 'seq:';
+const EVENT_CURSOR = /^seq:(0|[1-9][0-9]{0,15})$/;
 
 /** The cursor that resumes an event listing after outbox sequence `seq`. */
 export function encodeEventCursor(seq: number): string {
@@ -206,7 +207,8 @@ export function resolveEventFilter(filter: ListEventsFilter = {}): ResolvedEvent
   let afterSeq: number | null = null;
   if (filter.cursor !== undefined && filter.cursor !== null) {
     const cursor = filter.cursor;
-    const seq = typeof cursor === 'string' && cursor.startsWith(EVENT_CURSOR_PREFIX) ? Number(cursor.slice(4)) : NaN;
+    // Exactly what encodeEventCursor writes: `seq:` and a plain decimal (no sign, space, hex or exponent).
+    const seq = typeof cursor === 'string' && EVENT_CURSOR.test(cursor) ? Number(cursor.slice(4)) : NaN;
     if (!Number.isSafeInteger(seq) || seq < 0) {
       throw invalid('listEvents', 'cursor', 'is not a cursor returned by this store; pass the previous nextCursor.');
     }
