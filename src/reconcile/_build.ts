@@ -91,11 +91,10 @@ export function createReportAccumulator(keep: ReportItems = 'all'): ReportAccumu
   return {
     add(entry) {
       counts[entry.kind] += 1;
-      const finding = entry.severity !== 'info';
+      const { severity } = entry;
+      const finding = severity !== 'info';
       if (finding) findings += 1;
-      if (entry.severity !== 'info' && urgent[entry.severity].length < URGENT_FINDINGS_LIMIT) {
-        urgent[entry.severity].push(entry);
-      }
+      if (finding && urgent[severity].length < URGENT_FINDINGS_LIMIT) urgent[severity].push(entry);
       if (keep === 'all' || (keep === 'findings' && finding)) items.push(entry);
       const amount = entry.theirs?.amountMinor ?? entry.ours?.amountMinor ?? null;
       const currency = entry.theirs?.currency ?? entry.ours?.currency ?? null;

@@ -51,6 +51,15 @@ afterAll(async () => {
   await Promise.all(pools.map((pool) => pool.end().catch(() => undefined)));
 });
 
+/** A code row as schema v1 (and a 0.2 process during an upgrade) writes it: no reserve_until. */
+async function insertV1Code(pool: mysql.Pool, prefix: string, c: CashCode): Promise<void> {
+  await pool.query(
+    `INSERT INTO ${prefix}codes (id, order_id, status, version, cip, expires_at, updated_at, data)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    [c.id, c.orderId, c.status, c.version, c.cip, c.expiresAt.getTime(), c.updatedAt.getTime(), JSON.stringify(c)],
+  );
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 if (!url) {
@@ -208,20 +217,7 @@ if (!url) {
       const live = sampleCode({ id: 'code-live', leaseUntil: new Date(now + 60_000) });
       const paid = sampleCode({ id: 'code-paid', status: 'paid', cip: '2401557' });
       for (const c of [leased, unleased, live, paid]) {
-        await pool.query(
-          `INSERT INTO ${prefix}codes (id, order_id, status, version, cip, expires_at, updated_at, data)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            c.id,
-            c.orderId,
-            c.status,
-            c.version,
-            c.cip,
-            c.expiresAt.getTime(),
-            c.updatedAt.getTime(),
-            JSON.stringify(c),
-          ],
-        );
+        await insertV1Code(pool, prefix, c);
         await pool.query(`INSERT INTO ${prefix}orders (order_id, code_id) VALUES (?, ?)`, [c.orderId, c.id]);
       }
       for (let n = 0; n < 5; n += 1) {
@@ -270,20 +266,7 @@ if (!url) {
       const straggler = sampleCode({ id: 'code-straggler', leaseUntil: new Date(now - 7000) });
       const running = sampleCode({ id: 'code-running', leaseUntil: new Date(now + 7000) });
       for (const c of [straggler, running]) {
-        await pool.query(
-          `INSERT INTO ${prefix}codes (id, order_id, status, version, cip, expires_at, updated_at, data)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            c.id,
-            c.orderId,
-            c.status,
-            c.version,
-            c.cip,
-            c.expiresAt.getTime(),
-            c.updatedAt.getTime(),
-            JSON.stringify(c),
-          ],
-        );
+        await insertV1Code(pool, prefix, c);
       }
       expect(await store.listStaleReservations({ now: new Date(now), limit: 10 })).toEqual([
         unleased,

@@ -60,9 +60,9 @@ export function createRecords(store = 'memory', meter?: IndexMeter): MemoryRecor
   // Pending events by seq (Map keeps insertion order, and seq only grows), and per stream in order.
   const pending = new Map<string, Slot>();
   const streams = new Map<string, string[]>();
-  const counts = { pending: 0, delivered: 0, dead: 0 };
   // Seqs of every event and of each state's, ordered: a `listEvents` page (resumed from its cursor,
-  // filtered by state or not) walks only the events it returns, never the outbox before them.
+  // filtered by state or not) walks only the events it returns, never the outbox before them. The
+  // state sets' sizes are the `countEvents` counts.
   const bySeq = new Map<number, Slot>();
   const bySeqOrder = (a: number, b: number): number => a - b;
   const allSeqs = createSortedSet<number>(bySeqOrder, meter);
@@ -105,10 +105,8 @@ export function createRecords(store = 'memory', meter?: IndexMeter): MemoryRecor
   }
 
   function setState(slot: Slot, state: OutboxEvent['state']): void {
-    counts[slot.record.state] -= 1;
     stateSeqs[slot.record.state].delete(slot.seq);
     slot.record.state = state;
-    counts[state] += 1;
     stateSeqs[state].add(slot.seq);
   }
 
@@ -151,7 +149,6 @@ export function createRecords(store = 'memory', meter?: IndexMeter): MemoryRecor
           if (mine === undefined) byCode.set(event.codeId, new Set([event.id]));
           else mine.add(event.id);
         }
-        counts.pending += 1;
         enterPending(slot);
       }
     },
@@ -178,7 +175,6 @@ export function createRecords(store = 'memory', meter?: IndexMeter): MemoryRecor
         allSeqs.delete(slot.seq);
         stateSeqs.delivered.delete(slot.seq);
         mine!.delete(id);
-        counts.delivered -= 1;
         dropped += 1;
       }
       if (mine?.size === 0) byCode.delete(codeId);
@@ -256,7 +252,7 @@ export function createRecords(store = 'memory', meter?: IndexMeter): MemoryRecor
       return { events: page, nextCursor: more ? encodeEventCursor(last) : null };
     },
 
-    countEvents: (state) => counts[state],
+    countEvents: (state) => stateSeqs[state].size,
 
     redriveEvent(id, nextAttemptAt) {
       const slot = events.get(id);
