@@ -11,8 +11,8 @@ import { clearLoginFailures, countLoginAttempt } from './lockout.js';
 import { type ConsoleConfig, isAuthorizedStaff } from './options.js';
 import { burnPasswordCheck, verifyStaffPassword } from './passwords.js';
 import type { StaffRole } from './roles.js';
-import { openSession, readSession, revokeSession } from './sessions.js';
-import { findStaffRecord, STAFF_ID_PATTERN } from './staff.js';
+import { openSession, readSession, revokeSession, type StaffSession } from './sessions.js';
+import { findStaffRecord, STAFF_ID_PATTERN, type StaffRecord } from './staff.js';
 
 /** The session cookie. */
 export const SESSION_COOKIE = 'pek_console_session';
@@ -65,13 +65,22 @@ export async function identify(
     return null;
   }
   const account = await findStaffRecord(config.store, session.staffId);
-  const revoked = account?.sessionsValidAfter ?? null;
-  if (account === null || account.disabled || (revoked !== null && !(session.createdAt > revoked))) {
+  if (account === null || account.disabled || !sessionSurvives(session, account)) {
     await revokeSession(config.store, session.id);
     cookies.push(cookie(SESSION_COOKIE, '', scope, 0));
     return null;
   }
   return { staffId: account.id, role: account.role, via: 'session', sessionId: session.id, csrf: session.csrf };
+}
+
+/**
+ * Whether a session outlived every revocation of its account: its revocation count is the account's.
+ * A session recorded before sessions carried the count falls back to its opening instant.
+ */
+function sessionSurvives(session: StaffSession, account: StaffRecord): boolean {
+  if (session.generation !== null) return session.generation === account.revocations;
+  const revoked = account.sessionsValidAfter;
+  return revoked === null || session.createdAt > revoked;
 }
 
 /** The outcome of {@link attemptLogin}. */
@@ -98,9 +107,10 @@ export async function attemptLogin(
   let ok = false;
   if (account === null) await burnPasswordCheck(input.password, config.auth.passwordIterations);
   else ok = (await verifyStaffPassword(input.password, account.passwordHash)) && !account.disabled;
-  if (!ok) return { ok: false, reason: attempt.exhausted ? 'locked' : 'wrong', staffId };
+  if (!ok || account === null) return { ok: false, reason: attempt.exhausted ? 'locked' : 'wrong', staffId };
   await clearLoginFailures(store, staffId);
-  const opened = await openSession(store, staffId, { ttlMs: config.auth.sessionTtlMs, now });
+  const generation = account.revocations;
+  const opened = await openSession(store, staffId, { ttlMs: config.auth.sessionTtlMs, now, generation });
   const maxAge = Math.floor(config.auth.sessionTtlMs / 1000);
   return { ok: true, staffId, cookie: cookie(SESSION_COOKIE, opened.cookieValue, scope, maxAge) };
 }

@@ -16,6 +16,11 @@ export interface StaffSession {
   csrf: string;
   createdAt: Date;
   expiresAt: Date;
+  /**
+   * The account's revocation count when the session was opened (`StaffRecord.revocations`), or `null`
+   * for a session recorded before sessions carried it (then only `createdAt` decides).
+   */
+  generation: number | null;
 }
 
 /** A new session and the cookie value to hand out. */
@@ -38,7 +43,7 @@ async function sha256(text: string): Promise<string> {
 export async function openSession(
   store: CashCodeStore,
   staffId: string,
-  options: { ttlMs: number; now: Date },
+  options: { ttlMs: number; now: Date; generation: number },
 ): Promise<OpenedSession> {
   const id = random(16);
   const secret = random(32);
@@ -48,6 +53,7 @@ export async function openSession(
     csrf: random(32),
     createdAt: options.now,
     expiresAt: new Date(options.now.getTime() + options.ttlMs),
+    generation: options.generation,
   };
   const record = {
     staffId,
@@ -55,6 +61,7 @@ export async function openSession(
     csrf: session.csrf,
     createdAt: session.createdAt.toISOString(),
     expiresAt: session.expiresAt.toISOString(),
+    generation: session.generation,
   };
   await store.putValue(KEY_PREFIX + id, JSON.stringify(record), options.ttlMs);
   return { session, cookieValue: `${id}.${secret}` };
@@ -69,7 +76,14 @@ export async function readSession(store: CashCodeStore, cookieValue: string, now
   if (rest.length > 0 || !ID_PATTERN.test(id) || !SECRET_PATTERN.test(secret)) return null;
   const text = await store.getValue(KEY_PREFIX + id);
   if (text === null) return null;
-  let record: { staffId?: unknown; secretHash?: unknown; csrf?: unknown; createdAt?: unknown; expiresAt?: unknown };
+  let record: {
+    staffId?: unknown;
+    secretHash?: unknown;
+    csrf?: unknown;
+    createdAt?: unknown;
+    expiresAt?: unknown;
+    generation?: unknown;
+  };
   try {
     record = JSON.parse(text);
   } catch {
@@ -84,7 +98,16 @@ export async function readSession(store: CashCodeStore, cookieValue: string, now
   const expiresAt = new Date(String(record.expiresAt));
   // The store's TTL ends the record too; checking the absolute expiry here keeps a slow purge harmless.
   if (!(expiresAt.getTime() > now.getTime())) return null;
-  return { id, staffId: record.staffId, csrf: record.csrf, createdAt: new Date(String(record.createdAt)), expiresAt };
+  const generation = record.generation;
+  if (generation !== undefined && !(Number.isSafeInteger(generation) && (generation as number) >= 0)) return null;
+  return {
+    id,
+    staffId: record.staffId,
+    csrf: record.csrf,
+    createdAt: new Date(String(record.createdAt)),
+    expiresAt,
+    generation: generation === undefined ? null : (generation as number),
+  };
 }
 
 /** Revoke a session (logout, disabled account). No error if it is already gone. */

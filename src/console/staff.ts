@@ -39,6 +39,12 @@ export interface StaffRecord extends StaffAccount {
    * a later enable does not bring an old (maybe stolen) cookie back to life.
    */
   sessionsValidAfter: Date | null;
+  /**
+   * How many session revocations (disables and password changes) the account has had. A session
+   * remembers the count it was opened under and dies when the count moves: unlike the instant above,
+   * this cannot confuse a login in the same millisecond as a revocation, or across skewed clocks.
+   */
+  revocations: number;
 }
 
 /** Input of {@link addStaffAccount}. */
@@ -94,6 +100,7 @@ function foldAccounts(entries: readonly LifecycleEntry[]): Map<string, StaffReco
         updatedAt: entry.at,
         passwordHash: data.passwordHash,
         sessionsValidAfter: null,
+        revocations: 0,
       });
       continue;
     }
@@ -101,10 +108,12 @@ function foldAccounts(entries: readonly LifecycleEntry[]): Map<string, StaffReco
     if (data.change === 'staff.disabled') {
       existing.disabled = true;
       existing.sessionsValidAfter = entry.at;
+      existing.revocations += 1;
     } else if (data.change === 'staff.enabled') existing.disabled = false;
     else if (data.change === 'staff.password' && typeof data.passwordHash === 'string') {
       existing.passwordHash = data.passwordHash;
       existing.sessionsValidAfter = entry.at;
+      existing.revocations += 1;
     } else continue;
     existing.updatedAt = entry.at;
   }
@@ -112,7 +121,7 @@ function foldAccounts(entries: readonly LifecycleEntry[]): Map<string, StaffReco
 }
 
 function publicView(record: StaffRecord): StaffAccount {
-  const { passwordHash: _hash, sessionsValidAfter: _after, ...account } = record;
+  const { passwordHash: _hash, sessionsValidAfter: _after, revocations: _revocations, ...account } = record;
   return account;
 }
 

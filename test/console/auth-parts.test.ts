@@ -117,7 +117,7 @@ describe('staff sessions', () => {
 
   it('reads back an opened session and nothing else', async () => {
     const store = memoryStore();
-    const { cookieValue, session } = await openSession(store, 'ana', { ttlMs: 3600_000, now });
+    const { cookieValue, session } = await openSession(store, 'ana', { ttlMs: 3600_000, now, generation: 0 });
     expect(await readSession(store, cookieValue, now)).toMatchObject({
       id: session.id,
       staffId: 'ana',
@@ -133,14 +133,29 @@ describe('staff sessions', () => {
 
   it('stores only a hash of the secret', async () => {
     const store = memoryStore();
-    const { cookieValue, session } = await openSession(store, 'ana', { ttlMs: 3600_000, now });
+    const { cookieValue, session } = await openSession(store, 'ana', { ttlMs: 3600_000, now, generation: 0 });
     const stored = (await store.getValue(`kit:console:session:${session.id}`)) as string;
     expect(stored).not.toContain(cookieValue.split('.')[1]);
   });
 
+  it('remembers the revocation count it was opened under, and reads a record written before it had one', async () => {
+    const store = memoryStore();
+    const { cookieValue, session } = await openSession(store, 'ana', { ttlMs: 3600_000, now, generation: 4 });
+    expect((await readSession(store, cookieValue, now))?.generation).toBe(4);
+    const key = `kit:console:session:${session.id}`;
+    const record = JSON.parse((await store.getValue(key)) as string) as Record<string, unknown>;
+    const { generation: _generation, ...legacy } = record;
+    await store.putValue(key, JSON.stringify(legacy), 3600_000);
+    expect((await readSession(store, cookieValue, now))?.generation).toBeNull();
+    for (const bad of [-1, 1.5, '4', null]) {
+      await store.putValue(key, JSON.stringify({ ...record, generation: bad }), 3600_000);
+      expect(await readSession(store, cookieValue, now)).toBeNull();
+    }
+  });
+
   it('refuses an expired or revoked session', async () => {
     const store = memoryStore();
-    const { cookieValue, session } = await openSession(store, 'ana', { ttlMs: 3600_000, now });
+    const { cookieValue, session } = await openSession(store, 'ana', { ttlMs: 3600_000, now, generation: 0 });
     expect(await readSession(store, cookieValue, new Date(now.getTime() + 3600_000))).toBeNull();
     await revokeSession(store, session.id);
     expect(await readSession(store, cookieValue, now)).toBeNull();

@@ -214,6 +214,28 @@ describe('support console', () => {
       expect((await fresh.get('/support/')).status).toBe(200);
     });
 
+    it('tells sessions apart by revocation, not by clock: all in one millisecond, the old dies and the new lives', async () => {
+      // A frozen clock puts the login, the disable, the enable and the second login at one instant:
+      // an opening-time comparison cannot order them (it once refused the fresh session under load).
+      const instant = new Date('2026-12-02T15:00:00.000Z');
+      const frozen = world.mount({ now: () => instant });
+      const staff = agent(frozen);
+      await staff.login(VIEWER);
+      const old = staff.cookies.get('pek_console_session') as string;
+      await disableStaffAccount(world.store, VIEWER.id, { now: instant });
+      await enableStaffAccount(world.store, VIEWER.id, { now: instant });
+      const fresh = agent(frozen);
+      expect((await fresh.login(VIEWER)).status).toBe(303);
+      expect((await fresh.get('/support/')).status).toBe(200);
+      const replay = agent(frozen);
+      replay.cookies.set('pek_console_session', old);
+      expect((await replay.get('/support/')).status).toBe(303);
+      // The next revocation, in the same instant again, ends the fresh session too.
+      await disableStaffAccount(world.store, VIEWER.id, { now: instant });
+      await enableStaffAccount(world.store, VIEWER.id, { now: instant });
+      expect((await fresh.get('/support/')).status).toBe(303);
+    });
+
     it('locks an account after repeated failures, even for the right password, with 429', async () => {
       const guesser = agent(world.handler, '10.2.2.2');
       for (let attempt = 0; attempt < 2; attempt++) {
