@@ -2,8 +2,16 @@
 export type IdGenerator = () => string;
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const ID_BYTES = 22;
-const POOL_BYTES = ID_BYTES * 256;
+/**
+ * The creation millisecond as 9 base-32 digits (`0-9a-v`, 45 bits: until the year 3084). Digits and
+ * lowercase letters sort the same way in byte order and in every locale collation a SQL server may use
+ * for the id column, and the fixed width makes that order the numeric one.
+ */
+const TIME_DIGITS = 9;
+const TIME_ALPHABET = '0123456789abcdefghijklmnopqrstuv';
+const MAX_TIME = 32 ** TIME_DIGITS - 1;
+const RANDOM_CHARS = 13;
+const POOL_BYTES = RANDOM_CHARS * 256;
 
 // Random bytes are drawn in batches: one getRandomValues call costs tens of microseconds on Node
 // (more than the rest of an id), and ids are not secrets, so holding a batch in memory is harmless.
@@ -11,22 +19,43 @@ let pool: Uint8Array | null = null;
 let offset = POOL_BYTES;
 
 function randomBytes(): Uint8Array {
-  if (pool === null || offset + ID_BYTES > POOL_BYTES) {
+  if (pool === null || offset + RANDOM_CHARS > POOL_BYTES) {
     pool = crypto.getRandomValues(new Uint8Array(POOL_BYTES));
     offset = 0;
   }
-  offset += ID_BYTES;
-  return pool.subarray(offset - ID_BYTES, offset);
+  offset += RANDOM_CHARS;
+  return pool.subarray(offset - RANDOM_CHARS, offset);
+}
+
+function timeDigits(at: number): string {
+  // A clock that is not a number (a broken test clock) only costs the order: fall back to the wall clock.
+  let rest = Math.min(Math.max(Math.floor(Number.isFinite(at) ? at : Date.now()), 0), MAX_TIME);
+  let digits = '';
+  for (let i = 0; i < TIME_DIGITS; i++) {
+    digits = TIME_ALPHABET[rest % 32] + digits;
+    rest = Math.floor(rest / 32);
+  }
+  return digits;
 }
 
 /**
- * The default code id: `pc_` and 22 URL-safe random characters (132 bits from the platform's
- * `crypto.getRandomValues`), 25 characters in all. The id doubles as PagoEfectivo's `transactionCode`
- * (1–36 letters, digits, `-`, `_`), which is how a payment notification names the code that asked for it.
+ * The default code id: `pc_`, the creation millisecond (9 characters) and 13 URL-safe random characters
+ * (78 bits from the platform's `crypto.getRandomValues`), 25 characters in all. The id doubles as
+ * PagoEfectivo's `transactionCode` (1–36 letters, digits, `-`, `_`), which is how a payment
+ * notification names the code that asked for it.
+ *
+ * Ids sort by creation time (within a millisecond, at random). Codes expire in about the order they were
+ * created, so a sweep, its lifecycle entries and its events touch each id index near its end instead of
+ * at random pages all over it: with fully random ids a SQLite drain cost 1.3–1.6x as much per code at
+ * 100k stored codes as at 10k, with these 1.0–1.1x (and a third less at both sizes). The price is that
+ * an id shows when it was created, which the voucher shows anyway. Ids are not secrets: nothing is
+ * authorised by knowing one.
+ *
+ * @param at the creation time in epoch milliseconds (default: the wall clock); only the order uses it.
  */
-export function createCodeId(): string {
+export function createCodeId(at: number = Date.now()): string {
   const bytes = randomBytes();
-  let id = 'pc_';
+  let id = `pc_${timeDigits(at)}`;
   // 256 is a multiple of 64, so masking to 6 bits keeps every character equally likely.
   for (const byte of bytes) id += ALPHABET[byte & 63];
   return id;
