@@ -3,9 +3,11 @@ export type IdGenerator = () => string;
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /**
- * The creation millisecond as 9 base-32 digits (`0-9a-v`, 45 bits: until the year 3084). Digits and
- * lowercase letters sort the same way in byte order and in every locale collation a SQL server may use
- * for the id column, and the fixed width makes that order the numeric one.
+ * The creation millisecond as 9 base-32 digits (`0-9a-v`, 45 bits: until the year 3084). The fixed
+ * width makes byte order the numeric order, and the kit's stores compare ids as bytes (PostgreSQL
+ * `COLLATE "C"`, MariaDB `utf8mb4_bin`, SQLite `BINARY`, Redis). Root-like locale collations
+ * (`C.UTF-8`, `en-x-icu`, `utf8mb4_unicode_ci`, `general_ci`) agree; a language collation with
+ * contractions (Danish `aa`, Czech `ch`, traditional Spanish `ll`) does not, and only costs the order.
  */
 const TIME_DIGITS = 9;
 const TIME_ALPHABET = '0123456789abcdefghijklmnopqrstuv';
@@ -28,7 +30,7 @@ function randomBytes(): Uint8Array {
 }
 
 function timeDigits(at: number): string {
-  // A clock that is not a number (a broken test clock) only costs the order: fall back to the wall clock.
+  // A clock that is not a finite number (a broken test clock) only costs the order: use the wall clock.
   let rest = Math.min(Math.max(Math.floor(Number.isFinite(at) ? at : Date.now()), 0), MAX_TIME);
   let digits = '';
   for (let i = 0; i < TIME_DIGITS; i++) {
@@ -51,11 +53,14 @@ function timeDigits(at: number): string {
  * an id shows when it was created, which the voucher shows anyway. Ids are not secrets: nothing is
  * authorised by knowing one.
  *
- * @param at the creation time in epoch milliseconds (default: the wall clock); only the order uses it.
+ * @param options `at`: the creation time (a Date or epoch ms; default the wall clock, and a time that is
+ *   not a finite number falls back to it). Only the order uses it.
  */
-export function createCodeId(at: number = Date.now()): string {
+export function createCodeId(options: { at?: number | Date } = {}): string {
+  // An options object, not a bare number: `[…].map(createCodeId)` must not read each index as a time.
+  const at = typeof options === 'object' && options !== null ? options.at : undefined;
   const bytes = randomBytes();
-  let id = `pc_${timeDigits(at)}`;
+  let id = `pc_${timeDigits(at instanceof Date ? at.getTime() : (at ?? Date.now()))}`;
   // 256 is a multiple of 64, so masking to 6 bits keeps every character equally likely.
   for (const byte of bytes) id += ALPHABET[byte & 63];
   return id;

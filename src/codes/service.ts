@@ -230,7 +230,7 @@ export function createCashCodes(options: CashCodesOptions): CashCodes {
     policy: resolveExpiryPolicy(options.policy),
     logger,
     now,
-    newId: options.idGenerator ?? createCodeId,
+    newId: options.idGenerator ?? (() => createCodeId({ at: now() })),
     leaseMs: positiveInt(options.leaseMs, 60_000, 'leaseMs'),
     inFlightWaitMs: positiveInt(options.inFlightWaitMs, 10_000, 'inFlightWaitMs'),
     settlementGraceMs: nonNegativeInt(

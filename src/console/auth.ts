@@ -75,12 +75,11 @@ export async function identify(
 
 /**
  * Whether a session outlived every revocation of its account: its revocation count is the account's.
- * A session recorded before sessions carried the count falls back to its opening instant.
+ * A session recorded before sessions carried the count survives only an account never revoked: its
+ * opening instant cannot be trusted against another server's clock, so it fails closed (a re-login).
  */
 function sessionSurvives(session: StaffSession, account: StaffRecord): boolean {
-  if (session.generation !== null) return session.generation === account.revocations;
-  const revoked = account.sessionsValidAfter;
-  return revoked === null || session.createdAt > revoked;
+  return session.generation === null ? account.revocations === 0 : session.generation === account.revocations;
 }
 
 /** The outcome of {@link attemptLogin}. */

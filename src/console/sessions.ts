@@ -1,6 +1,7 @@
 /**
  * Staff sessions. The cookie holds `<id>.<secret>` (16 + 32 random bytes); the store keeps, under
- * the id, only the SHA-256 of the secret, the staff id, the CSRF token and the absolute expiry. A
+ * the id, only the SHA-256 of the secret, the staff id, the CSRF token, the opening instant, the
+ * account's revocation count at opening and the absolute expiry. A
  * forged or altered cookie fails the constant-time hash compare, a stolen store dump holds no usable
  * cookie, and logging out or disabling the account revokes the session on the server at once.
  */
@@ -18,7 +19,7 @@ export interface StaffSession {
   expiresAt: Date;
   /**
    * The account's revocation count when the session was opened (`StaffRecord.revocations`), or `null`
-   * for a session recorded before sessions carried it (then only `createdAt` decides).
+   * for a session recorded before sessions carried it (it then survives only a never-revoked account).
    */
   generation: number | null;
 }

@@ -35,14 +35,10 @@ export interface StaffAccount {
 export interface StaffRecord extends StaffAccount {
   passwordHash: string;
   /**
-   * Sessions opened at or before this instant are dead: set by every disable and password change, so
-   * a later enable does not bring an old (maybe stolen) cookie back to life.
-   */
-  sessionsValidAfter: Date | null;
-  /**
    * How many session revocations (disables and password changes) the account has had. A session
-   * remembers the count it was opened under and dies when the count moves: unlike the instant above,
-   * this cannot confuse a login in the same millisecond as a revocation, or across skewed clocks.
+   * remembers the count it was opened under and dies when the count moves, so a later enable does not
+   * bring an old (maybe stolen) cookie back to life. A count, not an instant: it cannot confuse a login
+   * in the same millisecond as a revocation, or one on a server whose clock is behind.
    */
   revocations: number;
 }
@@ -99,7 +95,6 @@ function foldAccounts(entries: readonly LifecycleEntry[]): Map<string, StaffReco
         createdAt: entry.at,
         updatedAt: entry.at,
         passwordHash: data.passwordHash,
-        sessionsValidAfter: null,
         revocations: 0,
       });
       continue;
@@ -107,12 +102,10 @@ function foldAccounts(entries: readonly LifecycleEntry[]): Map<string, StaffReco
     if (!existing) continue;
     if (data.change === 'staff.disabled') {
       existing.disabled = true;
-      existing.sessionsValidAfter = entry.at;
       existing.revocations += 1;
     } else if (data.change === 'staff.enabled') existing.disabled = false;
     else if (data.change === 'staff.password' && typeof data.passwordHash === 'string') {
       existing.passwordHash = data.passwordHash;
-      existing.sessionsValidAfter = entry.at;
       existing.revocations += 1;
     } else continue;
     existing.updatedAt = entry.at;
@@ -121,7 +114,7 @@ function foldAccounts(entries: readonly LifecycleEntry[]): Map<string, StaffReco
 }
 
 function publicView(record: StaffRecord): StaffAccount {
-  const { passwordHash: _hash, sessionsValidAfter: _after, revocations: _revocations, ...account } = record;
+  const { passwordHash: _hash, revocations: _revocations, ...account } = record;
   return account;
 }
 

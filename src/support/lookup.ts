@@ -97,7 +97,7 @@ const SHAPES: Record<LookupKind, { pattern: RegExp; message: string }> = {
   orderId: { pattern: ORDER_ID, message: 'An order id is 1–100 printable characters without spaces.' },
   transactionCode: {
     pattern: CODE_ID,
-    message: 'A transaction code (code id) is 1–36 letters, digits, "-" or "_", e.g. pc_3fQ….',
+    message: 'A transaction code (code id) is 1–36 letters, digits, "-" or "_", e.g. pc_1jbq8c9rhX3f….',
   },
   email: { pattern: EMAIL, message: 'An e-mail address looks like name@example.com.' },
 };

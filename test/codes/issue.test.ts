@@ -24,7 +24,9 @@ describe('issue', () => {
       amountMinor: 15050,
       currency: 'PEN',
     });
-    expect(code.id).toMatch(/^pc_[A-Za-z0-9_-]{22}$/);
+    expect(code.id).toMatch(/^pc_[0-9a-v]{9}[A-Za-z0-9_-]{13}$/);
+    // The id starts with its creation millisecond on the service's clock, which is `createdAt`.
+    expect(Number.parseInt(code.id.slice(3, 12), 32)).toBe(code.createdAt.getTime());
     expect(code.expiresAt.toISOString()).toBe(new Date(START.getTime() + 24 * HOUR).toISOString());
     const cip = h.fake.getCip(code.cip!);
     expect(cip).toMatchObject({ state: 'generated', transactionCode: code.id, amount: '150.50', currency: 'PEN' });

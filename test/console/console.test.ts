@@ -236,6 +236,21 @@ describe('support console', () => {
       expect((await fresh.get('/support/')).status).toBe(303);
     });
 
+    it('keeps a session recorded without a revocation count only while the account was never revoked', async () => {
+      const staff = agent(world.handler);
+      await staff.login(VIEWER);
+      const cookie = staff.cookies.get('pek_console_session') as string;
+      const key = `kit:console:session:${cookie.split('.')[0]}`;
+      const { generation: _generation, ...legacy } = JSON.parse((await world.store.getValue(key)) as string);
+      await world.store.putValue(key, JSON.stringify(legacy), 3_600_000);
+      expect((await staff.get('/support/')).status).toBe(200);
+      // A revocation stamped by a server whose clock is behind still ends it: no instant is compared.
+      const behind = new Date(Date.now() - 5 * 60_000);
+      await disableStaffAccount(world.store, VIEWER.id, { now: behind });
+      await enableStaffAccount(world.store, VIEWER.id, { now: behind });
+      expect((await staff.get('/support/')).status).toBe(303);
+    });
+
     it('locks an account after repeated failures, even for the right password, with 429', async () => {
       const guesser = agent(world.handler, '10.2.2.2');
       for (let attempt = 0; attempt < 2; attempt++) {
